@@ -1,0 +1,15 @@
+"""keras-gans: a tested zoo of Generative Adversarial Networks for Keras 3."""
+
+import os as _os
+
+_os.environ.setdefault("KERAS_BACKEND", "tensorflow")
+
+from keras_gans import callbacks  # noqa: E402
+from keras_gans import data  # noqa: E402
+from keras_gans import losses  # noqa: E402
+from keras_gans import models  # noqa: E402
+from keras_gans.models import DCGAN, GAN, GANModel  # noqa: E402
+
+__version__ = "0.1.0"
+
+__all__ = ["GAN", "DCGAN", "GANModel", "callbacks", "data", "losses", "models"]

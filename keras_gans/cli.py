@@ -1,0 +1,141 @@
+"""The `keras-gans` command line: train, sample.
+
+    keras-gans train dcgan --dataset fashion_mnist --epochs 20 --out runs/dcgan
+    keras-gans sample runs/dcgan/model.keras --num 64 --out grid.png
+"""
+
+import argparse
+import os
+import sys
+
+
+def _parser():
+    parser = argparse.ArgumentParser(
+        prog="keras-gans", description="Train and sample Generative Adversarial Networks."
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    train = commands.add_parser(
+        "train",
+        help="train a variant with model.fit",
+        description="Trains VARIANT and writes under OUT: samples/epoch_NNNN.png, "
+        "logs/ (TensorBoard), checkpoints/last.keras, backup/ (re-running the same "
+        "command resumes from the last finished epoch) and model.keras.",
+    )
+    train.add_argument("variant", help="gan or dcgan")
+    train.add_argument(
+        "--dataset",
+        default="fashion_mnist",
+        help="fashion_mnist, mnist, a folder of images, or a .npy/.npz file",
+    )
+    train.add_argument("--data-dir", default=None, help="directory with the IDX files")
+    train.add_argument("--epochs", type=int, default=20)
+    train.add_argument("--batch-size", type=int, default=None,
+                       help="defaults to 128 (100 for gan, as in its paper)")
+    train.add_argument("--steps-per-epoch", type=int, default=None)
+    train.add_argument("--latent-dim", type=int, default=None)
+    train.add_argument("--seed", type=int, default=0)
+    train.add_argument("--num-samples", type=int, default=64,
+                       help="images in each epoch's sample grid")
+    train.add_argument("--out", required=True, help="output directory")
+    train.add_argument("--verbose", type=int, default=1, choices=(0, 1, 2))
+
+    sample = commands.add_parser("sample", help="write a grid of generated images")
+    sample.add_argument("model", help="a .keras file written by keras-gans or model.save")
+    sample.add_argument("--num", type=int, default=64)
+    sample.add_argument("--seed", type=int, default=0)
+    sample.add_argument("--out", required=True, help="PNG file to write")
+    return parser
+
+
+def train(args):
+    import keras
+
+    import keras_gans as kg
+    from keras_gans.io_utils import atomic_path
+
+    variant = kg.models.get(args.variant)
+    for flag in ("epochs", "batch_size", "steps_per_epoch", "latent_dim", "num_samples"):
+        value = getattr(args, flag)
+        if value is not None and value <= 0:
+            raise ValueError(f"--{flag.replace('_', '-')} must be positive; received {value}.")
+    out = os.path.abspath(args.out)
+    try:
+        os.makedirs(out, exist_ok=True)
+    except OSError as error:
+        raise ValueError(f"Cannot create the output directory {out!r}: {error.strerror}.")
+    if not os.access(out, os.W_OK):
+        raise ValueError(f"The output directory {out!r} is not writable.")
+
+    batch_size = args.batch_size or (100 if variant is kg.GAN else 128)
+    dataset = kg.data.load(
+        args.dataset,
+        split="train",
+        batch_size=batch_size,
+        with_labels=variant.CONDITIONAL,
+        seed=args.seed,
+        data_dir=args.data_dir,
+    )
+    images_spec = dataset.element_spec[0] if variant.CONDITIONAL else dataset.element_spec
+    options = {"image_shape": tuple(images_spec.shape[1:]), "seed": args.seed}
+    if args.latent_dim:
+        options["latent_dim"] = args.latent_dim
+    model = variant(**options)
+    model.compile()
+
+    callbacks = [
+        keras.callbacks.BackupAndRestore(os.path.join(out, "backup")),
+        kg.callbacks.SampleGrid(
+            os.path.join(out, "samples"),
+            num_samples=args.num_samples,
+            log_dir=os.path.join(out, "logs", "samples"),
+        ),
+        keras.callbacks.TensorBoard(os.path.join(out, "logs")),
+        keras.callbacks.ModelCheckpoint(os.path.join(out, "checkpoints", "last.keras")),
+    ]
+    model.fit(
+        dataset,
+        epochs=args.epochs,
+        steps_per_epoch=args.steps_per_epoch,
+        callbacks=callbacks,
+        verbose=args.verbose,
+    )
+    path = os.path.join(out, "model.keras")
+    with atomic_path(path) as temporary:
+        model.save(temporary)
+    print(f"Saved {path}; sample grids in {os.path.join(out, 'samples')}")
+
+
+def sample(args):
+    import keras
+
+    import keras_gans  # noqa: F401  (registers the variants for deserialization)
+    from keras_gans.images import save_grid
+
+    if args.num <= 0:
+        raise ValueError(f"--num must be positive; received {args.num}.")
+    if not os.path.isfile(args.model):
+        raise ValueError(f"No such model file: {args.model!r}.")
+    try:
+        model = keras.saving.load_model(args.model)
+    except Exception as error:  # Keras raises many types for a bad file
+        raise ValueError(
+            f"Cannot load {args.model!r} as a keras-gans model: {error}"
+        ) from error
+    save_grid(args.out, model.grid_samples(args.num, seed=args.seed))
+    print(f"Wrote {args.out}")
+
+
+def main(argv=None):
+    args = _parser().parse_args(argv)
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    try:
+        {"train": train, "sample": sample}[args.command](args)
+    except ValueError as error:
+        print(f"keras-gans: error: {error}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,44 @@
+"""Writing files so that a crash never leaves a half-written one behind."""
+
+import contextlib
+import os
+import tempfile
+
+
+@contextlib.contextmanager
+def atomic_path(path):
+    """Yields a temporary path beside `path`; renames it onto `path` on success.
+
+    The rename is atomic on POSIX, so readers see the old file or the new one, never
+    a partial one. On error the temporary file is removed and `path` is untouched.
+    Raises `ValueError` naming the directory when it cannot be created or written.
+    """
+    path = os.fspath(path)
+    directory = os.path.dirname(os.path.abspath(path))
+    try:
+        os.makedirs(directory, exist_ok=True)
+        # The real extension stays last: Keras picks the file format from it.
+        handle, temporary = tempfile.mkstemp(
+            dir=directory,
+            prefix=f".{os.path.basename(path)}.",
+            suffix=".partial" + os.path.splitext(path)[1],
+        )
+    except OSError as error:
+        raise ValueError(
+            f"Cannot write {path!r}: the directory {directory!r} is not writable "
+            f"({error.strerror}). Choose another output directory."
+        ) from error
+    os.close(handle)
+    try:
+        yield temporary
+        os.replace(temporary, path)
+    finally:
+        if os.path.exists(temporary):
+            os.remove(temporary)
+
+
+def write_bytes(path, data):
+    """Writes `data` to `path` atomically."""
+    with atomic_path(path) as temporary:
+        with open(temporary, "wb") as file:
+            file.write(data)

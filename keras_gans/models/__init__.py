@@ -1,0 +1,20 @@
+"""The variants, and a registry from command-line names to classes."""
+
+from keras_gans.models.base import GANModel
+from keras_gans.models.dcgan import DCGAN
+from keras_gans.models.gan import GAN
+
+VARIANTS = {
+    "gan": GAN,
+    "dcgan": DCGAN,
+}
+
+
+def get(name):
+    """The variant class registered under `name` (e.g. "dcgan")."""
+    key = name.lower().replace("-", "_")
+    if key not in VARIANTS:
+        raise ValueError(
+            f"Unknown variant. Expected one of {sorted(VARIANTS)}. Received: {name!r}"
+        )
+    return VARIANTS[key]

@@ -1,0 +1,175 @@
+"""DCGAN: Radford, Metz & Chintala 2015, "Unsupervised Representation Learning with
+Deep Convolutional Generative Adversarial Networks" (arXiv:1511.06434)."""
+
+import keras
+from keras import layers
+
+from keras_gans.models.gan import GAN
+from keras_gans.models.layers import LayerSeeds, batch_norm
+
+KERNEL_SIZE = 5  # Figure 1 of the paper, and its Theano code (dcgan_code).
+
+
+def num_resolution_steps(height, width):
+    """How many stride-2 layers take a 4-7 px feature map to (height, width).
+
+    The paper projects z to a 4x4 map and doubles it four times to reach 64x64; we
+    halve the image size while both sides stay even and at least 4 px: 28 -> 7 (2
+    steps), 32 -> 4 (3), 64 -> 4 (4).
+    """
+    steps = 0
+    while height % 2 == 0 and width % 2 == 0 and height // 2 >= 4 and width // 2 >= 4:
+        height, width, steps = height // 2, width // 2, steps + 1
+    if steps < 2:
+        raise ValueError(
+            "The default DCGAN networks need a height and width that can be halved "
+            "at least twice down to 4 px or more (e.g. 28, 32, 64, 128). "
+            f"Received: height={height}, width={width}. Pass your own generator= "
+            "and discriminator=."
+        )
+    return steps
+
+
+def build_dcgan_generator(image_shape, latent_dim, filters=64, seed=None):
+    """Section 3: fractionally-strided convolutions, batch norm, ReLU, tanh output.
+
+    z is projected by a dense layer to a (h / 2^n, w / 2^n, filters * 2^(n-1)) map,
+    then n stride-2 transposed convolutions each halve the channels and double the
+    size; the last one emits the image through tanh, without batch norm ("not
+    applying batchnorm to the generator output layer"). Weights ~ N(0, 0.02).
+    """
+    height, width, channels = image_shape
+    steps = num_resolution_steps(height, width)
+    seeds = LayerSeeds(seed)
+    base_height, base_width = height >> steps, width >> steps
+    base_filters = filters * 2 ** (steps - 1)
+
+    z = keras.Input((latent_dim,), name="z")
+    x = layers.Dense(
+        base_height * base_width * base_filters,
+        use_bias=False,  # batch norm's offset makes a bias redundant
+        kernel_initializer=seeds.normal(0.02),
+    )(z)
+    x = layers.Reshape((base_height, base_width, base_filters))(x)
+    x = layers.ReLU()(batch_norm()(x))
+    for step in range(1, steps):
+        x = layers.Conv2DTranspose(
+            base_filters // 2**step,
+            KERNEL_SIZE,
+            strides=2,
+            padding="same",
+            use_bias=False,
+            kernel_initializer=seeds.normal(0.02),
+        )(x)
+        x = layers.ReLU()(batch_norm()(x))
+    images = layers.Conv2DTranspose(
+        channels,
+        KERNEL_SIZE,
+        strides=2,
+        padding="same",
+        activation="tanh",
+        kernel_initializer=seeds.normal(0.02),
+        dtype="float32",
+    )(x)
+    return keras.Model(z, images, name="generator")
+
+
+def build_dcgan_discriminator(image_shape, filters=64, seed=None):
+    """Section 3: strided convolutions (no pooling), batch norm, LeakyReLU(0.2).
+
+    n stride-2 convolutions double the channels from `filters`; the first has no
+    batch norm ("not applying batchnorm to the discriminator input layer"). The last
+    feature map is flattened into one output: a logit (the sigmoid is in the loss).
+    """
+    steps = num_resolution_steps(*image_shape[:2])
+    seeds = LayerSeeds(seed)
+    images = keras.Input(image_shape, name="images")
+    x = images
+    for step in range(steps):
+        x = layers.Conv2D(
+            filters * 2**step,
+            KERNEL_SIZE,
+            strides=2,
+            padding="same",
+            use_bias=step == 0,
+            kernel_initializer=seeds.normal(0.02),
+        )(x)
+        if step > 0:
+            x = batch_norm()(x)
+        x = layers.LeakyReLU(0.2)(x)
+    x = layers.Flatten()(x)
+    logits = layers.Dense(1, kernel_initializer=seeds.normal(0.02), dtype="float32")(x)
+    return keras.Model(images, logits, name="discriminator")
+
+
+@keras.saving.register_keras_serializable(package="keras_gans")
+class DCGAN(GAN):
+    """DCGAN (Radford et al. 2015): the GAN objective with convolutional networks.
+
+    The training algorithm and losses are the GAN's (Goodfellow et al. 2014,
+    Algorithm 1, non-saturating generator loss); what DCGAN adds are the architecture
+    guidelines of section 3 and the training details of section 4:
+
+    - strided convolutions in D and fractionally-strided ones in G, no pooling;
+    - batch norm in both, except the generator output and discriminator input;
+    - no fully connected hidden layers: z is projected and reshaped, the last D map
+      is flattened into a single output;
+    - ReLU in G with tanh at the output, LeakyReLU(0.2) in D;
+    - weights from N(0, 0.02), Adam(learning_rate=2e-4, beta_1=0.5), minibatch 128;
+    - z drawn from a 100-dimensional *uniform* distribution (Figure 1; the Theano
+      code uses U[-1, 1]). Popular PyTorch ports use N(0, I); we follow the paper.
+
+    The paper's 64x64 generator has 1024 channels on its 4x4 map (`filters=128`);
+    the default `filters=64` is the width of the widely used DCGAN ports (ngf = ndf =
+    64), which trains far faster on a CPU.
+
+    Args:
+        image_shape: tuple `(height, width, channels)`, defaults to `(28, 28, 1)`.
+            The default networks need sides that halve at least twice to >= 4 px.
+        latent_dim: int, defaults to 100.
+        filters: int, defaults to 64. Channels of the discriminator's first layer and
+            of the generator's last hidden layer; each resolution step doubles it.
+        generator: optional `keras.Model` from `(batch, latent_dim)` to images.
+        discriminator: optional `keras.Model` from images to one logit each.
+        generator_loss: `"non_saturating"` (default) or `"minimax"`.
+        seed: int or None, see `GANModel`.
+
+    Examples:
+    ```python
+    import keras_gans as kg
+    train = kg.data.load("fashion_mnist", batch_size=128)
+    model = kg.DCGAN(image_shape=(28, 28, 1), latent_dim=100, seed=0)
+    model.compile()  # Adam(2e-4, beta_1=0.5) for both networks
+    model.fit(train.take(20), epochs=1)
+    model.generate(16, seed=0).shape  # (16, 28, 28, 1)
+
+    # A 64x64 RGB model with the paper's width:
+    kg.DCGAN(image_shape=(64, 64, 3), filters=128)
+    ```
+    """
+
+    LATENT_DISTRIBUTION = "uniform"
+
+    def __init__(self, image_shape=(28, 28, 1), latent_dim=100, filters=64, **kwargs):
+        # === Config === (read by build_generator / build_discriminator)
+        self.filters = filters
+        super().__init__(image_shape=image_shape, latent_dim=latent_dim, **kwargs)
+
+    def build_generator(self):
+        return build_dcgan_generator(
+            self.image_shape, self.latent_dim, self.filters, seed=self.seed
+        )
+
+    def build_discriminator(self):
+        return build_dcgan_discriminator(self.image_shape, self.filters, seed=self.seed + 1)
+
+    def default_optimizers(self):
+        return {
+            "generator_optimizer": keras.optimizers.Adam(2e-4, beta_1=0.5),
+            "discriminator_optimizer": keras.optimizers.Adam(2e-4, beta_1=0.5),
+        }
+
+    def get_config(self):
+        config = super().get_config()
+        config["filters"] = self.filters
+        return config

@@ -1,0 +1,160 @@
+"""GAN: Goodfellow et al. 2014, "Generative Adversarial Nets" (arXiv:1406.2661)."""
+
+import math
+
+import keras
+from keras import layers
+
+from keras_gans import losses
+from keras_gans.models.base import GANModel
+from keras_gans.models.layers import LayerSeeds, Maxout
+
+
+def build_mlp_generator(image_shape, latent_dim, hidden_units=(1200, 1200), seed=None):
+    """The generator of the paper's MNIST experiment (`mnist.yaml` of its code).
+
+    Two ReLU layers of 1200 units, weights U(-0.05, 0.05). The paper's output is a
+    sigmoid over [0, 1] pixels; ours is a tanh, because the library's images are in
+    [-1, 1] (the same map, rescaled).
+    """
+    seeds = LayerSeeds(seed)
+    z = keras.Input((latent_dim,), name="z")
+    x = z
+    for units in hidden_units:
+        x = layers.Dense(units, activation="relu", kernel_initializer=seeds.uniform(0.05))(x)
+    x = layers.Dense(
+        math.prod(image_shape),
+        activation="tanh",
+        kernel_initializer=seeds.uniform(0.05),
+        dtype="float32",
+    )(x)
+    images = layers.Reshape(image_shape, dtype="float32")(x)
+    return keras.Model(z, images, name="generator")
+
+
+def build_mlp_discriminator(image_shape, hidden_units=(240, 240), pieces=5, seed=None):
+    """The discriminator of the paper's MNIST experiment.
+
+    Two maxout layers of 240 units x 5 pieces, weights U(-0.005, 0.005), dropout with
+    keep probability 0.8 on the input and 0.5 on each hidden layer's input (section
+    5: "the discriminator net used maxout activations. Dropout was applied in
+    training the discriminator net"). Outputs one logit per image.
+    """
+    seeds = LayerSeeds(seed)
+    images = keras.Input(image_shape, name="images")
+    x = layers.Flatten()(images)
+    x = layers.Dropout(0.2, seed=seeds())(x)
+    for units in hidden_units:
+        x = Maxout(units, pieces, kernel_initializer=seeds.uniform(0.005))(x)
+        x = layers.Dropout(0.5, seed=seeds())(x)
+    logits = layers.Dense(1, kernel_initializer=seeds.uniform(0.005), dtype="float32")(x)
+    return keras.Model(images, logits, name="discriminator")
+
+
+@keras.saving.register_keras_serializable(package="keras_gans")
+class GAN(GANModel):
+    """The original GAN (Goodfellow et al. 2014), trained with Algorithm 1.
+
+    Each train step draws a minibatch of noise and updates the discriminator on it
+    and on the real minibatch, then draws fresh noise and updates the generator with
+    the non-saturating loss -log D(G(z)) that section 3 recommends (`"minimax"`
+    selects the log(1 - D(G(z))) of equation 1 instead). The paper's k is 1 ("we used
+    k = 1, the least expensive option").
+
+    Defaults follow the paper's published MNIST configuration: z ~ N(0, I) of
+    dimension 100, an MLP generator (ReLU 1200-1200) and a maxout discriminator with
+    dropout, SGD with learning rate 0.1 decayed by 1.000004 per step and momentum 0.5.
+    That configuration also raised the momentum to 0.7 over 250 epochs; Keras's SGD
+    has a fixed momentum, so ours stays at 0.5.
+
+    Args:
+        image_shape: tuple `(height, width, channels)`, defaults to `(28, 28, 1)`.
+        latent_dim: int, defaults to 100.
+        generator: optional `keras.Model` mapping `(batch, latent_dim)` to images in
+            [-1, 1]. Defaults to the paper's MLP.
+        discriminator: optional `keras.Model` mapping images to one logit each (no
+            sigmoid). Defaults to the paper's maxout MLP.
+        generator_loss: `"non_saturating"` (default, section 3) or `"minimax"`.
+        seed: int or None, see `GANModel`.
+
+    Examples:
+    ```python
+    import keras_gans as kg
+    train = kg.data.load("fashion_mnist", batch_size=100)
+    model = kg.GAN(image_shape=(28, 28, 1), seed=0)
+    model.compile()  # SGD(0.1, momentum=0.5) for both networks, as in the paper
+    model.fit(train.take(10), epochs=1)
+    images = model.generate(16, seed=0)  # (16, 28, 28, 1) in [-1, 1]
+    ```
+    """
+
+    def __init__(
+        self,
+        image_shape=(28, 28, 1),
+        latent_dim=100,
+        generator=None,
+        discriminator=None,
+        generator_loss="non_saturating",
+        seed=None,
+        **kwargs,
+    ):
+        super().__init__(image_shape=image_shape, latent_dim=latent_dim, seed=seed, **kwargs)
+        if generator_loss not in losses.GENERATOR_LOSSES:
+            raise ValueError(
+                f"Unknown generator_loss. Expected one of "
+                f"{list(losses.GENERATOR_LOSSES)}. Received: generator_loss={generator_loss!r}"
+            )
+        # === Config ===
+        self.generator_loss = generator_loss
+        # === Layers ===
+        self.generator = generator or self.build_generator()
+        self.discriminator = discriminator or self.build_discriminator()
+        self._finish_init()
+
+    def build_generator(self):
+        return build_mlp_generator(self.image_shape, self.latent_dim, seed=self.seed)
+
+    def build_discriminator(self):
+        return build_mlp_discriminator(self.image_shape, seed=self.seed + 1)
+
+    def default_optimizers(self):
+        def paper_sgd():
+            learning_rate = keras.optimizers.schedules.ExponentialDecay(
+                0.1, decay_steps=1, decay_rate=1 / 1.000004
+            )
+            return keras.optimizers.SGD(learning_rate, momentum=0.5)
+
+        return {"generator_optimizer": paper_sgd(), "discriminator_optimizer": paper_sgd()}
+
+    def get_config(self):
+        config = super().get_config()
+        config["generator_loss"] = self.generator_loss
+        return config
+
+    def train_step(self, data):
+        real = data[0] if isinstance(data, (tuple, list)) else data
+        batch_size = keras.ops.shape(real)[0]
+
+        # Update the discriminator by ascending log D(x) + log(1 - D(G(z))).
+        z = self.sample_latent(batch_size, "discriminator_step")
+        fake = self.generator(z, training=True)
+        discriminator_loss = self.apply_update(
+            "discriminator_optimizer",
+            lambda: losses.discriminator_loss(
+                self.discriminator(real, training=True),
+                self.discriminator(fake, training=True),
+            ),
+        )
+
+        # Update the generator on fresh noise.
+        z = self.sample_latent(batch_size, "generator_step")
+        generator_loss_fn = losses.GENERATOR_LOSSES[self.generator_loss]
+        generator_loss = self.apply_update(
+            "generator_optimizer",
+            lambda: generator_loss_fn(
+                self.discriminator(self.generator(z, training=True), training=True)
+            ),
+        )
+        return self.finish_step(
+            discriminator_loss=discriminator_loss, generator_loss=generator_loss
+        )

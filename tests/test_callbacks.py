@@ -1,0 +1,51 @@
+import glob
+import os
+
+import numpy as np
+import pytest
+import tensorflow as tf
+
+import keras_gans as kg
+from keras_gans.images import make_grid
+
+
+def test_sample_grid_writes_one_png_per_epoch_from_fixed_latents(fashion_images, tmp_path):
+    model = kg.DCGAN(seed=0)
+    model.compile()
+    grids = []
+
+    class Record(kg.callbacks.SampleGrid):
+        def on_epoch_end(self, epoch, logs=None):
+            super().on_epoch_end(epoch, logs)
+            grids.append(make_grid(self.model.generate(9, seed=7)))
+
+    data = tf.data.Dataset.from_tensor_slices(fashion_images[:128]).batch(64)
+    callback = Record(tmp_path / "samples", num_samples=9, seed=7, log_dir=tmp_path / "logs")
+    model.fit(data, epochs=2, verbose=0, callbacks=[callback])
+
+    files = sorted(glob.glob(str(tmp_path / "samples" / "*.png")))
+    assert [os.path.basename(f) for f in files] == ["epoch_0001.png", "epoch_0002.png"]
+    for path, expected in zip(files, grids):
+        decoded = tf.io.decode_png(open(path, "rb").read()).numpy()
+        assert decoded.shape == (3 * 30 + 2, 3 * 30 + 2, 1)  # 3 x 3 grid of 28 px, padding 2
+        # The grid shows the samples of the fixed latents, as they are at that epoch.
+        np.testing.assert_array_equal(decoded, expected)
+    assert not np.array_equal(grids[0], grids[1])  # training moved the generator
+
+    events = glob.glob(str(tmp_path / "logs" / "events.out.tfevents.*"))
+    assert events
+    tags = [value.tag for event in tf.compat.v1.train.summary_iterator(events[0])
+            for value in event.summary.value]
+    assert tags.count("samples") == 2
+
+
+def test_sample_grid_fails_before_training_when_directory_unwritable(fashion_images, tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_bytes(b"")
+    model = kg.DCGAN(seed=0)
+    model.compile()
+    data = tf.data.Dataset.from_tensor_slices(fashion_images[:64]).batch(64)
+    with pytest.raises(ValueError, match="not writable"):
+        model.fit(data, epochs=1, verbose=0,
+                  callbacks=[kg.callbacks.SampleGrid(blocker / "samples")])
+    assert int(model.step_counter.numpy()) == 0
