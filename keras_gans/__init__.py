@@ -8,6 +8,7 @@ from keras_gans import callbacks  # noqa: E402
 from keras_gans import data  # noqa: E402
 from keras_gans import losses  # noqa: E402
 from keras_gans import models  # noqa: E402
+from keras_gans import evaluation, metrics  # noqa: E402
 from keras_gans.models import DCGAN, GAN, GANModel  # noqa: E402
 
 __version__ = "0.1.0"

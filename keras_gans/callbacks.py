@@ -83,3 +83,104 @@ class SampleGrid(keras.callbacks.Callback):
         if self._writer is not None:
             self._writer.close()
             self._writer = None
+
+
+class FID(keras.callbacks.Callback):
+    """Every `every_n_epochs` epochs, FID and KID of generated samples into `logs`.
+
+    `num_samples` images are drawn with `model.generate` in batches (balanced labels
+    for conditional models whose `generate` accepts `labels=`), passed through the
+    extractor and compared with the cached statistics of the reference split (see
+    `keras_gans.evaluation` and docs/evaluation.md). The values are written into the
+    epoch's `logs` as `fid`, `kid` and `kid_std` (plus `inception_score` and, for
+    conditional models, `class_accuracy`), so History, TensorBoard, EarlyStopping
+    and `ModelCheckpoint(monitor="fid", mode="min")` see them. Place this callback
+    *before* those in the `callbacks` list: Keras calls them in order (History and
+    the progress bar always come last).
+
+    The same seed draws the same latent vectors at every evaluation, so successive
+    values differ by the weights only.
+
+    Args:
+        reference: str, named dataset of the reference statistics, defaults to
+            `"fashion_mnist"`.
+        num_samples: int, defaults to 10_000.
+        every_n_epochs: int, defaults to 5. Epochs counted from 1; the last epoch
+            of `fit` is also evaluated when `evaluate_last_epoch=True`.
+        split: `"test"` (default) or `"train"`, the reference split.
+        extractor: `"auto"` (the Fashion-MNIST domain classifier for 28x28 grey),
+            `"domain"`, `"inception_v3"` or an extractor object.
+        batch_size: int, images generated and extracted at a time, defaults to 500.
+        seed: int, defaults to 0.
+        kid_subsets: int, defaults to 100.
+        kid_subset_size: int, defaults to 1000.
+        evaluate_last_epoch: bool, defaults to False.
+        verbose: int, 1 prints the figures after each evaluation, defaults to 0.
+
+    Example:
+    ```python
+    model.fit(train, epochs=20, callbacks=[
+        kg.callbacks.FID(reference="fashion_mnist", num_samples=10_000,
+                         every_n_epochs=5),
+        keras.callbacks.ModelCheckpoint("best.keras", monitor="fid", mode="min",
+                                        save_best_only=True),
+    ])
+    ```
+    """
+
+    def __init__(self, reference="fashion_mnist", num_samples=10_000, every_n_epochs=5,
+                 split="test", extractor="auto", batch_size=500, seed=0,
+                 kid_subsets=100, kid_subset_size=1000, evaluate_last_epoch=False,
+                 verbose=0):
+        super().__init__()
+        for name, value in (("num_samples", num_samples),
+                            ("every_n_epochs", every_n_epochs),
+                            ("batch_size", batch_size)):
+            if not isinstance(value, int) or value <= 0:
+                raise ValueError(
+                    f"`{name}` must be a positive int. Received: {name}={value!r}"
+                )
+        if num_samples < 2:
+            raise ValueError(f"`num_samples` must be >= 2. Received: {num_samples}")
+        self.reference = reference
+        self.num_samples = num_samples
+        self.every_n_epochs = every_n_epochs
+        self.split = split
+        self.extractor = extractor
+        self.batch_size = batch_size
+        self.seed = seed
+        self.kid_subsets = kid_subsets
+        self.kid_subset_size = kid_subset_size
+        self.evaluate_last_epoch = evaluate_last_epoch
+        self.verbose = verbose
+        self.evaluator = None
+        self.last_results = None
+
+    def on_train_begin(self, logs=None):
+        # Load (or compute and cache) the reference statistics now, not mid-training.
+        if self.evaluator is None:
+            from keras_gans.evaluation import Evaluator
+
+            self.evaluator = Evaluator(
+                self.reference, split=self.split, extractor=self.extractor,
+                kid_subsets=self.kid_subsets, kid_subset_size=self.kid_subset_size,
+            )
+
+    def on_epoch_end(self, epoch, logs=None):
+        last = self.evaluate_last_epoch and epoch + 1 == self.params.get("epochs")
+        if (epoch + 1) % self.every_n_epochs and not last:
+            return
+        self.on_train_begin()
+        results = self.evaluator.evaluate(
+            self.model, self.num_samples, seed=self.seed, batch_size=self.batch_size
+        )
+        self.last_results = results
+        if logs is not None:
+            for name in ("fid", "kid", "kid_std", "inception_score", "class_accuracy"):
+                if name in results:
+                    logs[name] = results[name]
+        if self.verbose:
+            figures = ", ".join(
+                f"{name}={results[name]:.4g}" for name in ("fid", "kid") if name in results
+            )
+            print(f"\nEpoch {epoch + 1}: {figures} ({self.num_samples} samples)")

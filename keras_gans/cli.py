@@ -45,6 +45,24 @@ def _parser():
     sample.add_argument("--num", type=int, default=64)
     sample.add_argument("--seed", type=int, default=0)
     sample.add_argument("--out", required=True, help="PNG file to write")
+    evaluate = commands.add_parser(
+        "evaluate",
+        help="FID and KID of a saved model against a reference dataset",
+        description="Draws NUM images from MODEL and prints FID, KID and (for a "
+        "classifier extractor) the Inception Score against the reference split; for "
+        "conditional models also the classifier's accuracy on each requested class. "
+        "Protocol: docs/evaluation.md.",
+    )
+    evaluate.add_argument("model", help="a .keras file written by keras-gans or model.save")
+    evaluate.add_argument("--dataset", default="fashion_mnist", help="reference dataset")
+    evaluate.add_argument("--split", default="test", choices=("train", "test"))
+    evaluate.add_argument("--num", type=int, default=10000, help="generated images")
+    evaluate.add_argument("--extractor", default="auto",
+                          help="auto (domain classifier for fashion_mnist), domain, "
+                          "inception_v3")
+    evaluate.add_argument("--seed", type=int, default=0)
+    evaluate.add_argument("--batch-size", type=int, default=500)
+    evaluate.add_argument("--json", default=None, help="also write the results here")
     return parser
 
 
@@ -126,11 +144,60 @@ def sample(args):
     print(f"Wrote {args.out}")
 
 
+def evaluate(args):
+    import json
+
+    import keras
+
+    import keras_gans as kg
+    from keras_gans.io_utils import write_bytes
+
+    if args.num < 2 or args.batch_size <= 0:
+        raise ValueError(
+            f"--num must be >= 2 and --batch-size positive; received {args.num}, "
+            f"{args.batch_size}."
+        )
+    if not os.path.isfile(args.model):
+        raise ValueError(f"No such model file: {args.model!r}.")
+    try:
+        model = keras.saving.load_model(args.model)
+    except Exception as error:  # Keras raises many types for a bad file
+        raise ValueError(
+            f"Cannot load {args.model!r} as a keras-gans model: {error}"
+        ) from error
+    evaluator = kg.evaluation.Evaluator(args.dataset, split=args.split,
+                                        extractor=args.extractor)
+    results = evaluator.evaluate(model, args.num, seed=args.seed,
+                                 batch_size=args.batch_size)
+    extractor = evaluator.extractor
+    print(f"model:      {args.model}")
+    print(f"reference:  {args.dataset} {args.split} "
+          f"({evaluator.reference.statistics.count} images)")
+    print(f"extractor:  {extractor.name} (weights {extractor.fingerprint()[:12]})")
+    print(f"samples:    {results['num_samples']}")
+    print(f"FID:        {results['fid']:.4f}")
+    if "kid" in results:
+        print(f"KID:        {results['kid']:.6f} +- {results['kid_std']:.6f}")
+    if "inception_score" in results:
+        print(f"IS:         {results['inception_score']:.4f} "
+              f"+- {results['inception_score_std']:.4f}")
+    if "class_accuracy" in results:
+        names = kg.data.NAMED_DATASETS.get(args.dataset, {}).get("class_names", ())
+        print(f"class accuracy (classifier agrees with the requested class): "
+              f"{results['class_accuracy']:.4f}")
+        for key in sorted(k for k in results if k.startswith("class_accuracy_")):
+            label = int(key.rsplit("_", 1)[1])
+            name = names[label] if label < len(names) else str(label)
+            print(f"  {label} {name:<12} {results[key]:.4f}")
+    if args.json:
+        write_bytes(args.json, json.dumps(results, indent=2).encode())
+
+
 def main(argv=None):
     args = _parser().parse_args(argv)
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     try:
-        {"train": train, "sample": sample}[args.command](args)
+        {"train": train, "sample": sample, "evaluate": evaluate}[args.command](args)
     except ValueError as error:
         print(f"keras-gans: error: {error}", file=sys.stderr)
         return 2
