@@ -9,8 +9,8 @@ from keras_gans import data  # noqa: E402
 from keras_gans import losses  # noqa: E402
 from keras_gans import models  # noqa: E402
 from keras_gans import evaluation, metrics  # noqa: E402
-from keras_gans.models import DCGAN, GAN, GANModel  # noqa: E402
+from keras_gans.models import DCGAN, GAN, WGAN, WGANGP, GANModel  # noqa: E402
 
 __version__ = "0.1.0"
 
-__all__ = ["GAN", "DCGAN", "GANModel", "callbacks", "data", "losses", "models"]
+__all__ = ["GAN", "DCGAN", "WGAN", "WGANGP", "GANModel", "callbacks", "data", "losses", "models"]

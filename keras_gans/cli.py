@@ -22,7 +22,7 @@ def _parser():
         "logs/ (TensorBoard), checkpoints/last.keras, backup/ (re-running the same "
         "command resumes from the last finished epoch) and model.keras.",
     )
-    train.add_argument("variant", help="gan or dcgan")
+    train.add_argument("variant", help="gan, dcgan, wgan, wgan_gp or cgan")
     train.add_argument(
         "--dataset",
         default="fashion_mnist",
@@ -31,7 +31,8 @@ def _parser():
     train.add_argument("--data-dir", default=None, help="directory with the IDX files")
     train.add_argument("--epochs", type=int, default=20)
     train.add_argument("--batch-size", type=int, default=None,
-                       help="defaults to 128 (100 for gan, as in its paper)")
+                       help="defaults to 128 (100 for gan and cgan, as in their papers; "
+                       "320 = 5 critic minibatches of 64 for wgan and wgan_gp)")
     train.add_argument("--steps-per-epoch", type=int, default=None)
     train.add_argument("--latent-dim", type=int, default=None)
     train.add_argument("--seed", type=int, default=0)
@@ -85,7 +86,9 @@ def train(args):
     if not os.access(out, os.W_OK):
         raise ValueError(f"The output directory {out!r} is not writable.")
 
-    batch_size = args.batch_size or (100 if variant is kg.GAN else 128)
+    # A variant may need its own default, e.g. WGAN's critic_steps * m = 5 * 64.
+    default_batch_size = getattr(variant, "DEFAULT_BATCH_SIZE", None)
+    batch_size = args.batch_size or default_batch_size or (100 if variant is kg.GAN else 128)
     dataset = kg.data.load(
         args.dataset,
         split="train",

@@ -53,3 +53,63 @@ GENERATOR_LOSSES = {
     "non_saturating": non_saturating_generator_loss,
     "minimax": minimax_generator_loss,
 }
+
+
+# ------------------------------------------------------------------ Wasserstein
+
+
+def wasserstein_critic_loss(real_scores, fake_scores):
+    """Arjovsky et al. (2017), Algorithm 1: the critic ascends f(x) - f(G(z)).
+
+    Returned as the quantity to *minimise*, per example: f(G(z_i)) - f(x_i). Its
+    mean is the negated estimate of the Wasserstein distance (equation 3). The
+    scores are raw critic outputs (no sigmoid); real and fake batches have the same
+    size, so the mean of the differences is the difference of the means.
+    """
+    return per_example(fake_scores) - per_example(real_scores)
+
+
+def wasserstein_generator_loss(fake_scores):
+    """Arjovsky et al. (2017), Algorithm 1: the generator descends -f(G(z))."""
+    return -per_example(fake_scores)
+
+
+def gradient_penalty(critic, real, fake, epsilon, training=True):
+    """Gulrajani et al. (2017), equation 3: (||grad_x_hat D(x_hat)||_2 - 1)^2 per example.
+
+    x_hat = epsilon * real + (1 - epsilon) * fake with one epsilon per example
+    (Algorithm 1, line 4), so it lies on the segment between a real and a fake
+    sample. The norm is taken over *all* non-batch axes of the gradient (the image
+    as one vector), in float32, and its square root is kept differentiable where
+    the gradient vanishes: d sqrt(s)/ds is infinite at s = 0, which would give NaN
+    weight gradients for a critic that is flat at x_hat.
+
+    The gradient of sum_i D(x_hat_i) with respect to x_hat is the per-example
+    gradient only if the critic treats examples independently: no batch norm
+    (section 4 of the paper; use layer norm).
+
+    Args:
+        critic: callable from images to scores.
+        real, fake: image batches of the same shape.
+        epsilon: interpolation weights of shape `(batch, 1, 1, 1)` (broadcast over
+            the image), drawn from U[0, 1].
+        training: passed to the critic.
+
+    Returns:
+        float32 tensor `(batch,)`.
+    """
+    import tensorflow as tf
+
+    real = ops.cast(real, "float32")
+    fake = ops.cast(fake, "float32")
+    epsilon = ops.cast(epsilon, "float32")
+    interpolates = epsilon * real + (1.0 - epsilon) * fake
+    with tf.GradientTape() as tape:
+        tape.watch(interpolates)
+        # Summed inside the tape: an op outside it is not recorded.
+        total = ops.sum(ops.cast(critic(interpolates, training=training), "float32"))
+    gradients = ops.cast(tape.gradient(total, interpolates), "float32")
+    batch = ops.shape(gradients)[0]
+    squared_norm = ops.sum(ops.square(ops.reshape(gradients, (batch, -1))), axis=1)
+    norm = ops.sqrt(squared_norm + 1e-12)
+    return ops.square(norm - 1.0)

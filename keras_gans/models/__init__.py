@@ -3,10 +3,14 @@
 from keras_gans.models.base import GANModel
 from keras_gans.models.dcgan import DCGAN
 from keras_gans.models.gan import GAN
+from keras_gans.models.wgan import WGAN
+from keras_gans.models.wgan_gp import WGANGP
 
 VARIANTS = {
     "gan": GAN,
     "dcgan": DCGAN,
+    "wgan": WGAN,
+    "wgan_gp": WGANGP,
 }
 
 

@@ -83,3 +83,14 @@ def batch_norm(**kwargs):
     return layers.BatchNormalization(
         momentum=0.9, epsilon=1e-5, synchronized=synchronized, **kwargs
     )
+
+
+def layer_norm(**kwargs):
+    """Layer normalization for convolutional feature maps, as WGAN-GP's critic uses it.
+
+    Statistics over all of (height, width, channels) of each example, scale and
+    offset per channel: the `Layernorm(axes=[1, 2, 3])` of Gulrajani et al.'s code.
+    That is group normalization with one group. Unlike batch norm it treats every
+    example on its own, which a per-example gradient penalty needs (section 4).
+    """
+    return layers.GroupNormalization(groups=1, epsilon=1e-5, **kwargs)

@@ -1,0 +1,167 @@
+"""WGAN-GP: Gulrajani, Ahmed, Arjovsky, Dumoulin & Courville 2017, "Improved Training
+of Wasserstein GANs" (arXiv:1704.00028)."""
+
+import keras
+from keras import layers, ops
+
+from keras_gans import losses
+from keras_gans.models.dcgan import KERNEL_SIZE, num_resolution_steps
+from keras_gans.models.layers import LayerSeeds, layer_norm
+from keras_gans.models.wgan import WGAN
+
+
+def build_wgan_gp_critic(image_shape, filters=64, seed=None):
+    """The DCGAN discriminator with layer norm in place of batch norm (section 4).
+
+    n stride-2 5x5 convolutions doubling the channels from `filters`, LeakyReLU(0.2),
+    layer norm after every convolution but the first, one linear output (no sigmoid).
+    "We recommend layer normalization as a drop-in replacement for batch
+    normalization": batch norm couples the examples of a batch, and the penalty is
+    defined per example.
+    """
+    steps = num_resolution_steps(*image_shape[:2])
+    seeds = LayerSeeds(seed)
+    images = keras.Input(image_shape, name="images")
+    x = images
+    for step in range(steps):
+        x = layers.Conv2D(
+            filters * 2**step,
+            KERNEL_SIZE,
+            strides=2,
+            padding="same",
+            kernel_initializer=seeds.normal(0.02),
+        )(x)
+        if step > 0:
+            x = layer_norm()(x)
+        x = layers.LeakyReLU(0.2)(x)
+    x = layers.Flatten()(x)
+    scores = layers.Dense(1, kernel_initializer=seeds.normal(0.02), dtype="float32")(x)
+    return keras.Model(images, scores, name="critic")
+
+
+@keras.saving.register_keras_serializable(package="keras_gans")
+class WGANGP(WGAN):
+    """WGAN with gradient penalty (Gulrajani et al. 2017), trained with Algorithm 1.
+
+    The critic's weight clipping is replaced by a penalty on its gradient norm at
+    points between real and fake samples (equation 3):
+
+        L = mean f(G(z)) - mean f(x) + lambda * mean (||grad f(x_hat)||_2 - 1)^2,
+        x_hat = epsilon * x + (1 - epsilon) * G(z),  epsilon ~ U[0, 1] per example.
+
+    The penalty (`kg.losses.gradient_penalty`) takes the norm over all non-batch
+    axes, in float32, with a square root that stays differentiable at zero.
+
+    As in WGAN, `critic_steps` (n_critic = 5) critic updates precede each generator
+    update, each on its own real minibatch and noise: a `fit()` batch of
+    `critic_steps * m` images is cut into `critic_steps` minibatches of m (see
+    `kg.WGAN`); the paper's m = 64 gives a batch size of 320.
+
+    Defaults follow Algorithm 1: lambda = 10, n_critic = 5, Adam(1e-4, beta_1=0,
+    beta_2=0.9) for both networks, m = 64; the DCGAN generator (batch norm is fine
+    there) and a DCGAN-style critic with layer norm instead of batch norm (section
+    4). z ~ N(0, I) of dimension 100, as in the authors' code (the paper does not
+    say). A user-supplied critic must not use batch norm: the penalty would then
+    not be per example.
+
+    Metrics: `critic_loss` (the full L above), `generator_loss`,
+    `wasserstein_estimate` (mean f(x) - mean f(G(z)), without the penalty) and
+    `gradient_penalty` (mean (||grad||_2 - 1)^2, before lambda), all from the last
+    critic update of each step.
+
+    Args:
+        image_shape: tuple `(height, width, channels)`, defaults to `(28, 28, 1)`.
+        latent_dim: int, defaults to 100.
+        filters: int, defaults to 64. Width of the default networks.
+        critic_steps: int, defaults to 5.
+        gradient_penalty_weight: float, defaults to 10 (the paper's lambda).
+        generator: optional `keras.Model` from `(batch, latent_dim)` to images.
+        critic: optional `keras.Model` from images to one score each, without batch
+            norm. `discriminator=` is accepted as another name for it.
+        seed: int or None, see `GANModel`.
+
+    Examples:
+    ```python
+    import keras_gans as kg
+    train = kg.data.load("fashion_mnist", batch_size=5 * 64, drop_remainder=True)
+    model = kg.WGANGP(image_shape=(28, 28, 1), critic_steps=5,
+                      gradient_penalty_weight=10.0, seed=0)
+    model.compile()  # Adam(1e-4, beta_1=0, beta_2=0.9) for both networks
+    model.fit(train.take(10), epochs=1)
+    model.generate(16, seed=0).shape  # (16, 28, 28, 1)
+    ```
+    """
+
+    TRACKERS = WGAN.TRACKERS + ("gradient_penalty",)
+
+    def __init__(
+        self,
+        image_shape=(28, 28, 1),
+        latent_dim=100,
+        filters=64,
+        critic_steps=5,
+        gradient_penalty_weight=10.0,
+        **kwargs,
+    ):
+        if "clip_value" in kwargs:
+            raise ValueError(
+                "WGANGP does not clip weights; the gradient penalty replaces clipping. "
+                f"Received: clip_value={kwargs['clip_value']!r}. Use kg.WGAN for clipping."
+            )
+        if not isinstance(gradient_penalty_weight, (int, float)) or gradient_penalty_weight < 0:
+            raise ValueError(
+                "`gradient_penalty_weight` must be a non-negative float. "
+                f"Received: gradient_penalty_weight={gradient_penalty_weight!r}"
+            )
+        # === Config ===
+        self.gradient_penalty_weight = float(gradient_penalty_weight)
+        super().__init__(
+            image_shape=image_shape,
+            latent_dim=latent_dim,
+            filters=filters,
+            critic_steps=critic_steps,
+            clip_value=None,
+            **kwargs,
+        )
+
+    def build_critic(self):
+        return build_wgan_gp_critic(self.image_shape, self.filters, seed=self.seed + 1)
+
+    def default_optimizers(self):
+        return {
+            "generator_optimizer": keras.optimizers.Adam(1e-4, beta_1=0.0, beta_2=0.9),
+            "critic_optimizer": keras.optimizers.Adam(1e-4, beta_1=0.0, beta_2=0.9),
+        }
+
+    def get_config(self):
+        config = super().get_config()
+        del config["clip_value"]
+        config["gradient_penalty_weight"] = self.gradient_penalty_weight
+        return config
+
+    def interpolation_weights(self, batch_size, purpose):
+        """Algorithm 1, line 4: epsilon ~ U[0, 1], one per example, broadcast over pixels."""
+        shape = (batch_size,) + (1,) * len(self.image_shape)
+        return self.random_uniform(shape, purpose)
+
+    def critic_update(self, real, step):
+        """One critic update of Algorithm 1 (lines 3-9) on the real minibatch `real`."""
+        batch_size = ops.shape(real)[0]
+        z = self.sample_latent(batch_size, f"critic_step_{step}")
+        epsilon = self.interpolation_weights(batch_size, f"interpolation_{step}")
+        fake = self.generator(z, training=True)
+        parts = {}
+
+        def critic_loss():
+            parts["wasserstein"] = losses.wasserstein_critic_loss(
+                self.critic(real, training=True), self.critic(fake, training=True)
+            )
+            parts["penalty"] = losses.gradient_penalty(self.critic, real, fake, epsilon)
+            return parts["wasserstein"] + self.gradient_penalty_weight * parts["penalty"]
+
+        loss = self.apply_update("critic_optimizer", critic_loss)
+        return {
+            "critic_loss": loss,
+            "wasserstein_estimate": -ops.mean(parts["wasserstein"]),
+            "gradient_penalty": ops.mean(parts["penalty"]),
+        }
