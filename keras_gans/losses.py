@@ -111,5 +111,7 @@ def gradient_penalty(critic, real, fake, epsilon, training=True):
     gradients = ops.cast(tape.gradient(total, interpolates), "float32")
     batch = ops.shape(gradients)[0]
     squared_norm = ops.sum(ops.square(ops.reshape(gradients, (batch, -1))), axis=1)
-    norm = ops.sqrt(squared_norm + 1e-12)
+    # The double `where` keeps sqrt away from 0 in both passes (exact elsewhere).
+    positive = squared_norm > 0
+    norm = ops.where(positive, ops.sqrt(ops.where(positive, squared_norm, 1.0)), 0.0)
     return ops.square(norm - 1.0)
