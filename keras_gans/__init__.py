@@ -6,6 +6,7 @@ _os.environ.setdefault("KERAS_BACKEND", "tensorflow")
 
 from keras_gans import callbacks  # noqa: E402
 from keras_gans import data  # noqa: E402
+from keras_gans import distribute  # noqa: E402
 from keras_gans import losses  # noqa: E402
 from keras_gans import models  # noqa: E402
 from keras_gans import evaluation, metrics  # noqa: E402
@@ -13,4 +14,7 @@ from keras_gans.models import DCGAN, GAN, WGAN, WGANGP, GANModel  # noqa: E402
 
 __version__ = "0.1.0"
 
-__all__ = ["GAN", "DCGAN", "WGAN", "WGANGP", "GANModel", "callbacks", "data", "losses", "models"]
+__all__ = [
+    "GAN", "DCGAN", "WGAN", "WGANGP", "GANModel",
+    "callbacks", "data", "distribute", "evaluation", "losses", "metrics", "models",
+]

@@ -87,7 +87,8 @@ def test_gan_defaults_follow_the_papers_mnist_configuration():
     assert [layer.units for layer in dense] == [1200, 1200, 784]
     maxout = _layers(model.discriminator, kg.models.layers.Maxout)
     assert [(layer.units, layer.pieces) for layer in maxout] == [(240, 5), (240, 5)]
-    assert [layer.rate for layer in _layers(model.discriminator, keras.layers.Dropout)] == [0.2, 0.5, 0.5]
+    dropout = _layers(model.discriminator, kg.models.layers.StatelessDropout)
+    assert [layer.rate for layer in dropout] == [0.2, 0.5, 0.5]
     model.compile()
     assert isinstance(model.generator_optimizer, keras.optimizers.SGD)
     assert np.isclose(model.generator_optimizer.momentum, 0.5)

@@ -25,6 +25,8 @@ import numpy as np
 import tensorflow as tf
 from keras import ops
 
+from keras_gans.distribute import LossScaleOptimizer, replica_rows
+
 
 class GANModel(keras.Model):
     """Base class of every keras-gans variant. Not used directly.
@@ -154,10 +156,9 @@ class GANModel(keras.Model):
                 if isinstance(optimizer, keras.optimizers.LossScaleOptimizer):
                     optimizer = optimizer.inner_optimizer
                 if self.dtype_policy.name == "mixed_float16":
-                    # compile() only wraps `self.optimizer`; ours must be wrapped here.
-                    optimizer = keras.optimizers.LossScaleOptimizer(
-                        optimizer, name=f"{name}_loss_scale"
-                    )
+                    # compile() only wraps `self.optimizer`; ours are wrapped here, with
+                    # the skip-on-overflow decision agreed across replicas.
+                    optimizer = LossScaleOptimizer(optimizer, name=f"{name}_loss_scale")
                 # Built here, in the strategy's scope: a lazy build inside the replica
                 # function fails (keras#23085), and an unbuilt optimizer silently
                 # loses its state on restore.
@@ -296,24 +297,26 @@ class GANModel(keras.Model):
     # ------------------------------------------------------------------ randomness
 
     def _draw_key(self, purpose):
-        """A stateless seed unique to (model seed, step, replica, purpose)."""
-        context = tf.distribute.get_replica_context()
-        replica = 0 if context is None else context.replica_id_in_sync_group
+        """A stateless seed unique to (model seed, train step, purpose)."""
         key = tf.constant([self.seed, zlib.crc32(purpose.encode())], dtype=tf.int64)
-        key = tf.random.experimental.stateless_fold_in(key, self.step_counter.value)
-        return tf.random.experimental.stateless_fold_in(
-            key, tf.cast(replica, tf.int64)
-        )
+        return tf.random.experimental.stateless_fold_in(key, self.step_counter.value)
 
     def random_normal(self, shape, purpose):
-        """N(0, 1) noise for this step and replica; `purpose` names the draw."""
-        return tf.random.stateless_normal(shape, seed=self._draw_key(purpose))
+        """N(0, 1) noise of `shape` (batch axis first) for this step and replica.
+
+        `purpose` names the draw ("generator_step", "critic_step_3", ...): draws with
+        different purposes are independent. Replicas get distinct rows of one global
+        draw (`kg.distribute.replica_rows`).
+        """
+        return replica_rows(tf.random.stateless_normal, shape, self._draw_key(purpose))
 
     def random_uniform(self, shape, purpose, minval=0.0, maxval=1.0):
-        """U[minval, maxval) noise for this step and replica."""
-        return tf.random.stateless_uniform(
-            shape, seed=self._draw_key(purpose), minval=minval, maxval=maxval
-        )
+        """U[minval, maxval) noise of `shape` (batch axis first), as `random_normal`."""
+
+        def draw(full_shape, key):
+            return tf.random.stateless_uniform(full_shape, key, minval=minval, maxval=maxval)
+
+        return replica_rows(draw, shape, self._draw_key(purpose))
 
     def sample_latent(self, batch_size, purpose):
         """A batch of z from the paper's prior (`LATENT_DISTRIBUTION`)."""

@@ -7,7 +7,7 @@ from keras import layers
 
 from keras_gans import losses
 from keras_gans.models.base import GANModel
-from keras_gans.models.layers import LayerSeeds, Maxout
+from keras_gans.models.layers import LayerSeeds, Maxout, StatelessDropout
 
 
 def build_mlp_generator(image_shape, latent_dim, hidden_units=(1200, 1200), seed=None):
@@ -43,10 +43,10 @@ def build_mlp_discriminator(image_shape, hidden_units=(240, 240), pieces=5, seed
     seeds = LayerSeeds(seed)
     images = keras.Input(image_shape, name="images")
     x = layers.Flatten()(images)
-    x = layers.Dropout(0.2, seed=seeds())(x)
+    x = StatelessDropout(0.2, seed=seeds())(x)
     for units in hidden_units:
         x = Maxout(units, pieces, kernel_initializer=seeds.uniform(0.005))(x)
-        x = layers.Dropout(0.5, seed=seeds())(x)
+        x = StatelessDropout(0.5, seed=seeds())(x)
     logits = layers.Dense(1, kernel_initializer=seeds.uniform(0.005), dtype="float32")(x)
     return keras.Model(images, logits, name="discriminator")
 

@@ -2,7 +2,10 @@
 
 import keras
 import numpy as np
+import tensorflow as tf
 from keras import layers, ops
+
+from keras_gans.distribute import replica_rows
 
 
 class LayerSeeds:
@@ -66,6 +69,52 @@ class Maxout(layers.Layer):
             pieces=self.pieces,
             kernel_initializer=keras.initializers.serialize(self.kernel_initializer),
         )
+        return config
+
+
+@keras.saving.register_keras_serializable(package="keras_gans")
+class StatelessDropout(layers.Layer):
+    """Dropout whose masks are reproducible, saved, and correct under tf.distribute.
+
+    Keras's `Dropout` draws from a `SeedGenerator`, whose state is not saved (a resumed
+    run draws other masks) and which gives every replica the same mask. Here mask k
+    is keyed on (seed, k) through a call counter saved with the weights, and replicas
+    take distinct rows of one mask drawn for the global batch, so N replicas drop
+    exactly what one device would.
+
+    Args:
+        rate: float in [0, 1), fraction of the inputs to drop.
+        seed: int, defaults to 0.
+    """
+
+    def __init__(self, rate, seed=0, **kwargs):
+        super().__init__(**kwargs)
+        if not 0 <= rate < 1:
+            raise ValueError(f"`rate` must be in [0, 1). Received: rate={rate}")
+        self.rate = rate
+        self.seed = seed
+        self.calls = self.add_weight(
+            name="calls", shape=(), dtype="int64", initializer="zeros",
+            trainable=False, aggregation="only_first_replica",
+        )
+
+    def call(self, inputs, training=False):
+        if not training or self.rate == 0:
+            return inputs
+        key = tf.random.experimental.stateless_fold_in(
+            tf.constant([self.seed, 0], dtype=tf.int64), self.calls.value
+        )
+        self.calls.assign_add(1)
+        shape = tf.unstack(tf.shape(inputs))
+        keep = replica_rows(tf.random.stateless_uniform, shape, key) >= self.rate
+        return tf.where(keep, inputs / (1 - self.rate), tf.zeros_like(inputs))
+
+    def compute_output_shape(self, input_shape):
+        return input_shape
+
+    def get_config(self):
+        config = super().get_config()
+        config.update(rate=self.rate, seed=self.seed)
         return config
 
 

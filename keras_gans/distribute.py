@@ -1,0 +1,130 @@
+"""Distribution strategies and mixed precision, chosen in one place.
+
+    strategy = kg.distribute.get_strategy("mirrored")
+    kg.distribute.set_precision("mixed_bfloat16")
+    with strategy.scope():
+        model = kg.DCGAN(...)
+        model.compile()
+    model.fit(...)
+
+Every variant's train step is written for N replicas (see `GANModel`): losses reduced
+over the global batch, distinct noise per replica (rows of one global draw), batch
+norm synchronized across replicas, every optimizer loss-scaled under float16 with the
+skip-on-overflow decision agreed by all replicas.
+"""
+
+import json
+import os
+
+import keras
+import tensorflow as tf
+from keras import ops
+
+STRATEGIES = ("auto", "one_device", "mirrored", "multi_worker", "tpu")
+PRECISIONS = ("float32", "mixed_float16", "mixed_bfloat16")
+
+
+def get_strategy(name="auto"):
+    """Returns a `tf.distribute.Strategy`.
+
+    Args:
+        name: one of:
+            - `"auto"` (default): a TPU if `TPU_NAME` is set, multi-worker if
+              `TF_CONFIG` names a cluster, mirrored over all GPUs if there are
+              several, else the default (one device) strategy;
+            - `"one_device"`: the first GPU, or the CPU;
+            - `"mirrored"`: all local GPUs (or all logical CPUs when there is no GPU);
+            - `"multi_worker"`: `MultiWorkerMirroredStrategy`, cluster from `TF_CONFIG`;
+            - `"tpu"`: `TPUStrategy` with a `TPUClusterResolver` (`TPU_NAME` or local).
+    """
+    if name not in STRATEGIES:
+        raise ValueError(f"Unknown strategy. Expected one of {STRATEGIES}. Received: {name!r}")
+    gpus = tf.config.list_logical_devices("GPU")
+    if name == "auto":
+        if os.environ.get("TPU_NAME"):
+            name = "tpu"
+        elif json.loads(os.environ.get("TF_CONFIG", "{}")).get("cluster"):
+            name = "multi_worker"
+        elif len(gpus) > 1:
+            name = "mirrored"
+        else:
+            return tf.distribute.get_strategy()
+    if name == "one_device":
+        return tf.distribute.OneDeviceStrategy(gpus[0].name if gpus else "/cpu:0")
+    if name == "mirrored":
+        devices = [d.name for d in gpus] or [d.name for d in tf.config.list_logical_devices("CPU")]
+        return tf.distribute.MirroredStrategy(devices)
+    if name == "multi_worker":
+        if not os.environ.get("TF_CONFIG"):
+            raise ValueError(
+                "strategy='multi_worker' needs the cluster in the TF_CONFIG environment "
+                "variable, e.g. {\"cluster\": {\"worker\": [\"host1:port\", "
+                "\"host2:port\"]}, \"task\": {\"type\": \"worker\", \"index\": 0}}."
+            )
+        return tf.distribute.MultiWorkerMirroredStrategy()
+    resolver = tf.distribute.cluster_resolver.TPUClusterResolver(os.environ.get("TPU_NAME", ""))
+    tf.config.experimental_connect_to_cluster(resolver)
+    tf.tpu.experimental.initialize_tpu_system(resolver)
+    return tf.distribute.TPUStrategy(resolver)
+
+
+def set_precision(name="float32"):
+    """Sets Keras's global dtype policy; create models after calling it."""
+    if name not in PRECISIONS:
+        raise ValueError(f"Unknown precision. Expected one of {PRECISIONS}. Received: {name!r}")
+    keras.mixed_precision.set_global_policy(name)
+
+
+def replica_rows(draw, shape, key):
+    """This replica's rows of one draw made for the whole global batch.
+
+    `draw(shape, key)` is a stateless sampler; `shape[0]` is the per-replica batch.
+    Every replica draws the global batch `num_replicas * shape[0]` from the same key
+    and keeps its own slice, so replicas get distinct noise and N replicas see
+    exactly the noise that one device would see for the same global batch.
+    """
+    context = tf.distribute.get_replica_context()
+    replicas = 1 if context is None else context.num_replicas_in_sync
+    if replicas == 1:
+        return draw(shape, key)
+    rows = shape[0]
+    replica = context.replica_id_in_sync_group
+    full = draw([rows * replicas] + list(shape[1:]), key)
+    return full[replica * rows : (replica + 1) * rows]
+
+
+@keras.saving.register_keras_serializable(package="keras_gans")
+class LossScaleOptimizer(keras.optimizers.LossScaleOptimizer):
+    """`keras.optimizers.LossScaleOptimizer` whose skip decision is agreed by all replicas.
+
+    Keras decides whether gradients are finite on each replica's own, un-reduced
+    gradients: an overflow on one replica alone makes that replica skip while the
+    others apply the step, and the weights diverge (or the all-reduce inside the step
+    deadlocks). Here the replicas all-reduce their verdicts first, so all skip (and
+    lower the loss scale) or all apply.
+    """
+
+    def _tf_apply(self, grads, trainable_variables=None):
+        if tf.__internal__.distribute.strategy_supports_no_merge_call():
+            return super()._tf_apply(grads, trainable_variables)
+
+        def apply_in_cross_replica_context(distribution, grads, trainable_variables):
+            # The stock version takes replica 0's verdict on its own gradients.
+            failures = distribution.extended.call_for_each_replica(
+                lambda g: tf.cast(tf.logical_not(self.check_finite(g)), tf.float32),
+                args=(grads,),
+            )
+            finite = tf.equal(
+                distribution.reduce(tf.distribute.ReduceOp.SUM, failures, axis=None), 0.0
+            )
+
+            def apply_fn():
+                distribution.extended.call_for_each_replica(
+                    self._stateful_handle_finite_grads, args=(grads, trainable_variables)
+                )
+
+            ops.cond(finite, apply_fn, self._stateful_handle_non_finite_grads)
+
+        tf.distribute.get_replica_context().merge_call(
+            apply_in_cross_replica_context, args=(grads, trainable_variables)
+        )

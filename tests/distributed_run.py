@@ -1,0 +1,112 @@
+"""Distributed checks run in a fresh process (the CPU must be split into 2 logical
+devices before TensorFlow starts); used by test_distribute.py. Prints one JSON line.
+
+    python tests/distributed_run.py variant VARIANT   # 1 vs 2 replicas; mixed precision
+    python tests/distributed_run.py overflow
+"""
+
+import json
+import os
+import sys
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+import tensorflow as tf  # noqa: E402
+
+cpu = tf.config.list_physical_devices("CPU")[0]
+tf.config.set_logical_device_configuration(cpu, [tf.config.LogicalDeviceConfiguration()] * 2)
+
+import keras  # noqa: E402
+import numpy as np  # noqa: E402
+
+import keras_gans as kg  # noqa: E402
+
+PER_REPLICA_BATCH = 8
+
+
+def train(strategy, variant, steps):
+    with strategy.scope():
+        model = variant(seed=0)
+        # SGD shows a wrong gradient scale that Adam would hide.
+        model.compile(**{name: keras.optimizers.SGD(0.05) for name in variant.OPTIMIZERS})
+    per_step = 2 * PER_REPLICA_BATCH * getattr(model, "critic_steps", 1)
+    images, labels = kg.data.load_arrays("fashion_mnist", split="train")
+    images = images[: per_step * steps].astype("float32") / 127.5 - 1
+    data = (images, labels[: per_step * steps]) if variant.CONDITIONAL else images
+    history = model.fit(tf.data.Dataset.from_tensor_slices(data).batch(per_step),
+                        epochs=1, verbose=0)
+    return model, {name: float(values[-1]) for name, values in history.history.items()}
+
+
+def check_variant(variant_name):
+    variant = kg.models.get(variant_name)
+    result = {"float32": compare(variant, steps=1)}
+    mirrored = kg.distribute.get_strategy("mirrored")
+    for precision in ("mixed_float16", "mixed_bfloat16"):
+        kg.distribute.set_precision(precision)
+        model, logs = train(mirrored, variant, steps=3)
+        result[precision] = {
+            "logs": logs,
+            "policy": model.dtype_policy.name,
+            "optimizers": [type(getattr(model, name)).__name__ for name in variant.OPTIMIZERS],
+        }
+    kg.distribute.set_precision("float32")
+    return result
+
+
+def compare(variant, steps):
+    one_model, one_logs = train(tf.distribute.get_strategy(), variant, steps)
+    mirrored = kg.distribute.get_strategy("mirrored")
+    two_model, two_logs = train(mirrored, variant, steps)
+    weight_diff = max(
+        float(np.max(np.abs(keras.ops.convert_to_numpy(a).astype("float64")
+                            - keras.ops.convert_to_numpy(b))))
+        for a, b in zip(one_model.weights, two_model.weights)
+    )
+    noise = mirrored.run(lambda: two_model.sample_latent(PER_REPLICA_BATCH, "probe"))
+    parts = [p.numpy() for p in mirrored.experimental_local_results(noise)]
+    single = one_model.sample_latent(2 * PER_REPLICA_BATCH, "probe").numpy()
+    return {
+        "replicas": mirrored.num_replicas_in_sync,
+        "weight_diff": weight_diff,
+        "one_logs": one_logs,
+        "two_logs": two_logs,
+        "noise_matches_one_device": float(np.max(np.abs(np.concatenate(parts) - single))),
+        "noise_between_replicas": float(np.max(np.abs(parts[0] - parts[1]))),
+    }
+
+
+def overflow():
+    """Gradients finite on replica 0, inf on replica 1: every replica must skip."""
+    strategy = kg.distribute.get_strategy("mirrored")
+    with strategy.scope():
+        variable = keras.Variable(np.ones(3, "float32"))
+        optimizer = kg.distribute.LossScaleOptimizer(keras.optimizers.SGD(0.1))
+        optimizer.build([variable])
+    scale_before = float(optimizer.dynamic_scale.numpy())
+
+    @tf.function
+    def step():
+        def replica_fn():
+            replica = tf.distribute.get_replica_context().replica_id_in_sync_group
+            gradient = tf.where(tf.equal(replica, 1), np.inf, 1.0) * tf.ones(3)
+            optimizer.apply_gradients([(gradient, variable)])
+        strategy.run(replica_fn)
+
+    step()
+    return {
+        "replicas": strategy.num_replicas_in_sync,
+        "values": [keras.ops.convert_to_numpy(v).tolist()
+                   for v in strategy.experimental_local_results(variable.value)],
+        "scale_before": scale_before,
+        "scale_after": float(optimizer.dynamic_scale.numpy()),
+        "iterations": int(optimizer.iterations.numpy()),
+    }
+
+
+if __name__ == "__main__":
+    if sys.argv[1] == "variant":
+        result = check_variant(sys.argv[2])
+    else:
+        result = overflow()
+    print("RESULT " + json.dumps(result))

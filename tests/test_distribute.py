@@ -1,0 +1,74 @@
+"""tf.distribute and mixed precision: the same answer as one device (issue: distributed
+training). Each check runs in a fresh process whose CPU is split into 2 logical
+devices (tests/distributed_run.py)."""
+
+import json
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+import keras_gans as kg
+
+SCRIPT = os.path.join(os.path.dirname(__file__), "distributed_run.py")
+
+
+def _run(*args):
+    result = subprocess.run([sys.executable, SCRIPT, *args], capture_output=True, text=True,
+                            timeout=600, env=dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2"))
+    lines = [line for line in result.stdout.splitlines() if line.startswith("RESULT ")]
+    assert result.returncode == 0 and lines, result.stderr[-3000:]
+    return json.loads(lines[-1][len("RESULT "):])
+
+
+@pytest.mark.parametrize("variant", sorted(kg.models.VARIANTS))
+def test_two_replicas_match_one_device_and_mixed_precision_trains(variant):
+    result = _run("variant", variant)
+    exact = result["float32"]
+    assert exact["replicas"] == 2
+    # One step with global batch 2B on 2 replicas == the same 2B examples on 1 device.
+    assert exact["weight_diff"] < 1e-5, exact
+    for name, value in exact["one_logs"].items():
+        assert np.isclose(exact["two_logs"][name], value, rtol=1e-5, atol=1e-6), exact
+    # Replica r draws rows r*B..(r+1)*B of the one-device draw: distinct, and identical.
+    assert exact["noise_matches_one_device"] == 0.0
+    assert exact["noise_between_replicas"] > 0.1
+
+    for precision in ("mixed_float16", "mixed_bfloat16"):
+        run = result[precision]
+        assert run["policy"] == precision
+        assert all(np.isfinite(v) for v in run["logs"].values()), run
+    assert set(result["mixed_float16"]["optimizers"]) == {"LossScaleOptimizer"}
+    assert "LossScaleOptimizer" not in result["mixed_bfloat16"]["optimizers"]
+
+
+def test_overflow_on_one_replica_skips_the_step_on_every_replica():
+    result = _run("overflow")
+    assert result["replicas"] == 2
+    assert result["values"] == [[1.0] * 3, [1.0] * 3]  # no replica applied the step
+    assert result["scale_after"] == result["scale_before"] / 2
+    assert result["iterations"] == 0
+
+
+def test_stateless_dropout_is_reproducible_and_unbiased():
+    layer = kg.models.layers.StatelessDropout(0.5, seed=3)
+    ones = np.ones((64, 256), "float32")
+    first = np.asarray(layer(ones, training=True))
+    assert set(np.unique(first)) == {0.0, 2.0}
+    assert abs(first.mean() - 1.0) < 0.02
+    assert not np.array_equal(first, np.asarray(layer(ones, training=True)))  # new mask per call
+    layer.calls.assign(0)  # a restored counter replays the same masks
+    np.testing.assert_array_equal(first, np.asarray(layer(ones, training=True)))
+    np.testing.assert_array_equal(np.asarray(layer(ones, training=False)), ones)
+
+
+def test_strategy_and_precision_names_are_checked():
+    with pytest.raises(ValueError, match="Unknown strategy"):
+        kg.distribute.get_strategy("horovod")
+    with pytest.raises(ValueError, match="Unknown precision"):
+        kg.distribute.set_precision("float8")
+    os.environ.pop("TF_CONFIG", None)
+    with pytest.raises(ValueError, match="TF_CONFIG"):
+        kg.distribute.get_strategy("multi_worker")
