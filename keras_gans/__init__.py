@@ -10,7 +10,7 @@ from keras_gans import distribute  # noqa: E402
 from keras_gans import losses  # noqa: E402
 from keras_gans import models  # noqa: E402
 from keras_gans import evaluation, metrics  # noqa: E402
-from keras_gans.models import DCGAN, GAN, WGAN, WGANGP, GANModel  # noqa: E402
+from keras_gans.models import CGAN, DCGAN, GAN, WGAN, WGANGP, GANModel  # noqa: E402
 
 __version__ = "0.1.0"
 

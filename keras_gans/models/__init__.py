@@ -1,6 +1,7 @@
 """The variants, and a registry from command-line names to classes."""
 
 from keras_gans.models.base import GANModel
+from keras_gans.models.cgan import CGAN
 from keras_gans.models.dcgan import DCGAN
 from keras_gans.models.gan import GAN
 from keras_gans.models.wgan import WGAN
@@ -11,6 +12,7 @@ VARIANTS = {
     "dcgan": DCGAN,
     "wgan": WGAN,
     "wgan_gp": WGANGP,
+    "cgan": CGAN,
 }
 
 
