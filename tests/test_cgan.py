@@ -80,7 +80,7 @@ def test_mlp_architecture_follows_section_4_1():
               if isinstance(layer, kg.models.layers.Maxout)]
     assert sorted(maxout) == sorted([(240, 5), (50, 5), (240, 4)])
     rates = [layer.rate for network in (model.generator, model.discriminator)
-             for layer in network.layers if isinstance(layer, keras.layers.Dropout)]
+             for layer in network.layers if isinstance(layer, kg.models.layers.StatelessDropout)]
     assert rates and set(rates) == {0.5}
     z = model.latent_vectors(10000, seed=0).numpy()
     assert z.min() >= 0 and z.max() <= 1 and abs(z.mean() - 0.5) < 0.01  # unit hypercube

@@ -10,7 +10,7 @@ from keras import layers, ops
 from keras_gans import losses
 from keras_gans.models.base import GANModel
 from keras_gans.models.dcgan import build_dcgan_discriminator, build_dcgan_generator
-from keras_gans.models.layers import LayerSeeds, Maxout
+from keras_gans.models.layers import LayerSeeds, Maxout, StatelessDropout
 
 ARCHITECTURES = ("dcgan", "mlp")
 # Width of the label embedding joined to z by the convolutional generator.
@@ -38,14 +38,14 @@ def build_mlp_conditional_generator(image_shape, latent_dim, num_classes, seed=N
     z = keras.Input((latent_dim,), name="z")
     labels = _labels_input()
     hidden_z = layers.Dense(200, activation="relu", kernel_initializer=seeds.glorot())(z)
-    hidden_z = layers.Dropout(0.5, seed=seeds())(hidden_z)
+    hidden_z = StatelessDropout(0.5, seed=seeds())(hidden_z)
     hidden_y = layers.Dense(1000, activation="relu", kernel_initializer=seeds.glorot())(
         _one_hot(labels, num_classes)
     )
-    hidden_y = layers.Dropout(0.5, seed=seeds())(hidden_y)
+    hidden_y = StatelessDropout(0.5, seed=seeds())(hidden_y)
     x = layers.Concatenate()([hidden_z, hidden_y])
     x = layers.Dense(1200, activation="relu", kernel_initializer=seeds.glorot())(x)
-    x = layers.Dropout(0.5, seed=seeds())(x)
+    x = StatelessDropout(0.5, seed=seeds())(x)
     x = layers.Dense(
         math.prod(image_shape), activation="tanh", kernel_initializer=seeds.glorot(),
         dtype="float32",
@@ -63,12 +63,12 @@ def build_mlp_conditional_discriminator(image_shape, num_classes, seed=None):
     images = keras.Input(image_shape, name="images")
     labels = _labels_input()
     hidden_x = Maxout(240, 5, kernel_initializer=seeds.glorot())(layers.Flatten()(images))
-    hidden_x = layers.Dropout(0.5, seed=seeds())(hidden_x)
+    hidden_x = StatelessDropout(0.5, seed=seeds())(hidden_x)
     hidden_y = Maxout(50, 5, kernel_initializer=seeds.glorot())(_one_hot(labels, num_classes))
-    hidden_y = layers.Dropout(0.5, seed=seeds())(hidden_y)
+    hidden_y = StatelessDropout(0.5, seed=seeds())(hidden_y)
     x = layers.Concatenate()([hidden_x, hidden_y])
     x = Maxout(240, 4, kernel_initializer=seeds.glorot())(x)
-    x = layers.Dropout(0.5, seed=seeds())(x)
+    x = StatelessDropout(0.5, seed=seeds())(x)
     logits = layers.Dense(1, kernel_initializer=seeds.glorot(), dtype="float32")(x)
     return keras.Model([images, labels], logits, name="discriminator")
 
