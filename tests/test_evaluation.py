@@ -143,8 +143,8 @@ def test_reference_statistics_are_cached_and_invalidated_when_the_extractor_chan
     assert not reference(recount).loaded_from_cache and recount.calls > 0
 
 
-def test_fid_callback_writes_fid_into_logs_during_a_real_fit(tmp_path, evaluator,
-                                                            fashion_images):
+def test_fid_callback_writes_fid_into_logs_during_a_real_fit(tmp_path, keras_gans_home,
+                                                            evaluator, fashion_images):
     model = kg.DCGAN(image_shape=(28, 28, 1), latent_dim=16, seed=0)
     model.compile()
     seen = []
@@ -155,7 +155,6 @@ def test_fid_callback_writes_fid_into_logs_during_a_real_fit(tmp_path, evaluator
 
     fid = kg.callbacks.FID(num_samples=300, every_n_epochs=2, batch_size=150,
                            kid_subsets=5)
-    fid.evaluator = evaluator  # the module's cached reference statistics
     best = tmp_path / "best.keras"
     history = model.fit(
         fashion_images[:256], batch_size=64, epochs=2, verbose=0,
@@ -168,6 +167,8 @@ def test_fid_callback_writes_fid_into_logs_during_a_real_fit(tmp_path, evaluator
     assert np.isfinite(seen[1]["fid"]) and seen[1]["fid"] > 0
     assert seen[1]["kid"] == fid.last_results["kid"]
     assert best.is_file()
+    # The reference statistics came from the cache the module's evaluator wrote.
+    assert fid.evaluator.reference.loaded_from_cache
     # Same weights, same seed: the same figure.
     again = evaluator.evaluate(model, 300, seed=0, batch_size=150)
     assert again["fid"] == pytest.approx(seen[1]["fid"], rel=1e-6)
