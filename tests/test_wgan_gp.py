@@ -98,7 +98,8 @@ def test_epsilon_is_one_uniform_draw_per_example_and_batches_are_fresh(fashion_i
             # One scalar per example: x_hat - fake is epsilon * (real - fake) at every pixel.
             np.testing.assert_allclose(offset, epsilon[:, None] * direction, atol=1e-5)
             epsilons.append(epsilon)
-    assert real_rows == [list(range(i * m, (i + 1) * m)) for i in range(10)]
+    assert real_rows == [[s * 5 * m + i + 5 * j for j in range(m)]
+                         for s in range(2) for i in range(5)]
     epsilons = np.concatenate(epsilons)
     assert epsilons.min() >= 0 and epsilons.max() <= 1
     assert len(np.unique(np.round(epsilons, 6))) == len(epsilons)  # drawn per example

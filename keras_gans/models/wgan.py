@@ -23,11 +23,11 @@ class WGAN(GANModel):
 
     **How a `fit()` batch feeds the critic.** Algorithm 1 draws a fresh real
     minibatch for every critic update. Here one `fit()` batch holds all of them: a
-    batch of `critic_steps * m` images is cut into `critic_steps` consecutive
-    minibatches of m, one per critic update, and the generator update draws m noise
-    vectors. So the data pipeline's batch size must be `critic_steps * m`: 320 for
-    the paper's m = 64 and n_critic = 5 (`DEFAULT_BATCH_SIZE`, which the command
-    line uses). `fit` raises a `ValueError` before any step if the first batch does
+    batch of `critic_steps * m` images is cut into `critic_steps` disjoint
+    minibatches of m (images i, i + critic_steps, ... for update i), one per critic
+    update, and the generator update draws m noise vectors. So the data pipeline's
+    batch size must be `critic_steps * m`: 320 for the paper's m = 64 and n_critic
+    = 5 (`DEFAULT_BATCH_SIZE`, which the command line uses). `fit` raises a `ValueError` before any step if the first batch does
     not divide by `critic_steps` (times the number of replicas under a distribution
     strategy). A smaller last batch of n images uses m = n // critic_steps and leaves
     the n % critic_steps leftover images out (if n < critic_steps, minibatches of one
@@ -176,14 +176,18 @@ class WGAN(GANModel):
     def critic_minibatches(self, real):
         """Cuts a `fit()` batch into `critic_steps` real minibatches of m images.
 
-        Minibatch i is images [i*m, (i+1)*m) with m = n // critic_steps: distinct
-        images for each critic update, as in Algorithm 1.
+        With k = critic_steps and m = n // k, minibatch i holds images i, i + k,
+        i + 2k, ...: distinct images for each critic update, as in Algorithm 1.
+        Strided rather than contiguous so that the cut does not depend on the number
+        of replicas: each replica holds a contiguous 1/R of the global batch (a
+        multiple of k images), and the union of the replicas' minibatch i is the
+        single device's minibatch i.
         """
         count = ops.shape(real)[0]
         size = ops.maximum(count // self.critic_steps, 1)
         return [
             # The modulo only matters for a last batch smaller than critic_steps.
-            ops.take(real, (step * size + ops.arange(size)) % count, axis=0)
+            ops.take(real, (step + self.critic_steps * ops.arange(size)) % count, axis=0)
             for step in range(self.critic_steps)
         ]
 
