@@ -268,3 +268,32 @@ def test_inception_2015_graph_extractor_feeds_any_batch_to_a_batch_of_one_graph(
     assert probabilities is None and features.shape == (3, 3)
     # [-1, 1] -> [0, 255] -> (x - 128) / 128.
     np.testing.assert_allclose(features[:, 0], [-1.0, -0.5 / 128, 127 / 128], atol=1e-6)
+
+
+def test_cgan_is_evaluated_per_class_with_balanced_labels(tmp_path, keras_gans_home,
+                                                         evaluator, capsys):
+    import functools
+
+    from keras_gans import cli
+
+    model = kg.CGAN(image_shape=(28, 28, 1), num_classes=10, seed=0)
+    model.compile()
+    path = tmp_path / "cgan.keras"
+    model.save(path)
+
+    requested = []
+    generate = model.generate
+
+    @functools.wraps(generate)  # keeps the signature the evaluator inspects
+    def spy(*args, **kwargs):
+        requested.extend(np.asarray(kwargs["labels"]).tolist())
+        return generate(*args, **kwargs)
+
+    model.generate = spy
+    results = evaluator.evaluate(model, 300, batch_size=100)
+    assert np.bincount(requested, minlength=10).tolist() == [30] * 10
+    assert {f"class_accuracy_{k}" for k in range(10)} <= set(results)
+
+    assert cli.main(["evaluate", str(path), "--num", "100"]) == 0
+    printed = capsys.readouterr().out
+    assert "class accuracy" in printed and "Ankle boot" in printed
