@@ -40,6 +40,11 @@ def _parser():
                        help="images in each epoch's sample grid")
     train.add_argument("--out", required=True, help="output directory")
     train.add_argument("--verbose", type=int, default=1, choices=(0, 1, 2))
+    train.add_argument("--strategy", default="auto",
+                       choices=("auto", "one_device", "mirrored", "multi_worker", "tpu"),
+                       help="tf.distribute strategy (multi_worker reads TF_CONFIG)")
+    train.add_argument("--precision", default="float32",
+                       choices=("float32", "mixed_float16", "mixed_bfloat16"))
 
     sample = commands.add_parser("sample", help="write a grid of generated images")
     sample.add_argument("model", help="a .keras file written by keras-gans or model.save")
@@ -101,8 +106,10 @@ def train(args):
     options = {"image_shape": tuple(images_spec.shape[1:]), "seed": args.seed}
     if args.latent_dim:
         options["latent_dim"] = args.latent_dim
-    model = variant(**options)
-    model.compile()
+    kg.distribute.set_precision(args.precision)
+    with kg.distribute.get_strategy(args.strategy).scope():
+        model = variant(**options)
+        model.compile()
 
     callbacks = [
         keras.callbacks.BackupAndRestore(os.path.join(out, "backup")),

@@ -39,21 +39,13 @@ def get_strategy(name="auto"):
     """
     if name not in STRATEGIES:
         raise ValueError(f"Unknown strategy. Expected one of {STRATEGIES}. Received: {name!r}")
-    gpus = tf.config.list_logical_devices("GPU")
     if name == "auto":
         if os.environ.get("TPU_NAME"):
             name = "tpu"
         elif json.loads(os.environ.get("TF_CONFIG", "{}")).get("cluster"):
             name = "multi_worker"
-        elif len(gpus) > 1:
-            name = "mirrored"
-        else:
-            return tf.distribute.get_strategy()
-    if name == "one_device":
-        return tf.distribute.OneDeviceStrategy(gpus[0].name if gpus else "/cpu:0")
-    if name == "mirrored":
-        devices = [d.name for d in gpus] or [d.name for d in tf.config.list_logical_devices("CPU")]
-        return tf.distribute.MirroredStrategy(devices)
+    # Multi-worker collectives must be configured before anything initializes the
+    # runtime, which listing devices does: create that strategy first.
     if name == "multi_worker":
         if not os.environ.get("TF_CONFIG"):
             raise ValueError(
@@ -62,6 +54,16 @@ def get_strategy(name="auto"):
                 "\"host2:port\"]}, \"task\": {\"type\": \"worker\", \"index\": 0}}."
             )
         return tf.distribute.MultiWorkerMirroredStrategy()
+    gpus = tf.config.list_logical_devices("GPU")
+    if name == "auto":
+        if len(gpus) <= 1:
+            return tf.distribute.get_strategy()
+        name = "mirrored"
+    if name == "one_device":
+        return tf.distribute.OneDeviceStrategy(gpus[0].name if gpus else "/cpu:0")
+    if name == "mirrored":
+        devices = [d.name for d in gpus] or [d.name for d in tf.config.list_logical_devices("CPU")]
+        return tf.distribute.MirroredStrategy(devices)
     resolver = tf.distribute.cluster_resolver.TPUClusterResolver(os.environ.get("TPU_NAME", ""))
     tf.config.experimental_connect_to_cluster(resolver)
     tf.tpu.experimental.initialize_tpu_system(resolver)

@@ -28,11 +28,15 @@ def train(strategy, variant, steps):
     with strategy.scope():
         model = variant(seed=0)
         # SGD shows a wrong gradient scale that Adam would hide.
-        model.compile(**{name: keras.optimizers.SGD(0.05) for name in variant.OPTIMIZERS})
+        model.compile(**{name: keras.optimizers.SGD(0.002) for name in variant.OPTIMIZERS})
     per_step = 2 * PER_REPLICA_BATCH * getattr(model, "critic_steps", 1)
     images, labels = kg.data.load_arrays("fashion_mnist", split="train")
     images = images[: per_step * steps].astype("float32") / 127.5 - 1
-    data = (images, labels[: per_step * steps]) if variant.CONDITIONAL else images
+    labels = labels[: per_step * steps]
+    if hasattr(variant, "example_training_data"):  # e.g. CycleGAN's (images_a, images_b)
+        data = variant.example_training_data(images, labels)
+    else:
+        data = (images, labels) if variant.CONDITIONAL else images
     history = model.fit(tf.data.Dataset.from_tensor_slices(data).batch(per_step),
                         epochs=1, verbose=0)
     return model, {name: float(values[-1]) for name, values in history.history.items()}
@@ -63,9 +67,14 @@ def compare(variant, steps):
                             - keras.ops.convert_to_numpy(b))))
         for a, b in zip(one_model.weights, two_model.weights)
     )
-    noise = mirrored.run(lambda: two_model.sample_latent(PER_REPLICA_BATCH, "probe"))
+    def probe(model, rows):  # a model without latent input (CycleGAN) draws other noise
+        if model.latent_dim is None:
+            return model.random_normal((rows, 8), "probe")
+        return model.sample_latent(rows, "probe")
+
+    noise = mirrored.run(lambda: probe(two_model, PER_REPLICA_BATCH))
     parts = [p.numpy() for p in mirrored.experimental_local_results(noise)]
-    single = one_model.sample_latent(2 * PER_REPLICA_BATCH, "probe").numpy()
+    single = probe(one_model, 2 * PER_REPLICA_BATCH).numpy()
     return {
         "replicas": mirrored.num_replicas_in_sync,
         "weight_diff": weight_diff,

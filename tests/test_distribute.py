@@ -72,3 +72,41 @@ def test_strategy_and_precision_names_are_checked():
     os.environ.pop("TF_CONFIG", None)
     with pytest.raises(ValueError, match="TF_CONFIG"):
         kg.distribute.get_strategy("multi_worker")
+
+
+def _free_port():
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_two_worker_processes_over_loopback_match_one_device(tmp_path):
+    script = os.path.join(os.path.dirname(__file__), "multiworker_run.py")
+    cluster = {"worker": [f"127.0.0.1:{_free_port()}" for _ in range(2)]}
+    workers = []
+    for index in range(2):
+        config = {"cluster": cluster, "task": {"type": "worker", "index": index}}
+        env = dict(os.environ, TF_CONFIG=json.dumps(config), TF_CPP_MIN_LOG_LEVEL="2")
+        workers.append(subprocess.Popen(
+            [sys.executable, script, "worker", str(tmp_path / f"worker{index}.npz")],
+            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True))
+    env = {k: v for k, v in os.environ.items() if k != "TF_CONFIG"}
+    single = subprocess.run([sys.executable, script, "single", str(tmp_path / "single.npz")],
+                            env=env, capture_output=True, text=True, timeout=600)
+    assert single.returncode == 0, single.stderr[-3000:]
+    for worker in workers:
+        _, stderr = worker.communicate(timeout=600)
+        assert worker.returncode == 0, stderr[-3000:]
+
+    reference = np.load(tmp_path / "single.npz")
+    assert int(reference["replicas"]) == 1
+    for index in range(2):
+        result = np.load(tmp_path / f"worker{index}.npz")
+        assert int(result["replicas"]) == 2 and int(result["steps"]) == 3
+        weights = [key for key in result.files if key.startswith("w")]
+        assert len(weights) > 10
+        for key in weights:
+            np.testing.assert_allclose(result[key], reference[key], atol=1e-5, err_msg=key)
+        assert np.isclose(result["loss"], reference["loss"], rtol=1e-5)

@@ -41,12 +41,13 @@ class GANModel(keras.Model):
             the names of the networks whose trainable variables it updates.
         TRACKERS: names of the `Mean` metrics shown on the progress bar.
         LATENT_DISTRIBUTION: `"normal"` (N(0, 1)) or `"uniform"` (U[-1, 1]), the
-            paper's prior p(z).
+            paper's prior p(z); None for a model without latent input.
         CONDITIONAL: whether `fit` expects `(images, labels)` batches.
 
     Args:
         image_shape: tuple `(height, width, channels)` of the images.
-        latent_dim: int, dimension of the generator's input z.
+        latent_dim: int, dimension of the generator's input z, or None for a model
+            without one (an image-to-image translator).
         seed: int or None. Seeds the default networks' initial weights and every
             random draw of training and `generate`. `None` draws a seed at random;
             it is stored in the config, so a saved model continues the same stream.
@@ -71,7 +72,11 @@ class GANModel(keras.Model):
                 "`image_shape` must be three positive ints (height, width, channels). "
                 f"Received: image_shape={image_shape}"
             )
-        if not isinstance(latent_dim, (int, np.integer)) or latent_dim <= 0:
+        # A model without a latent input (LATENT_DISTRIBUTION None, e.g. CycleGAN,
+        # which translates images) takes latent_dim=None.
+        if not (latent_dim is None and self.LATENT_DISTRIBUTION is None) and (
+            not isinstance(latent_dim, (int, np.integer)) or latent_dim <= 0
+        ):
             raise ValueError(
                 f"`latent_dim` must be a positive int. Received: latent_dim={latent_dim}"
             )
@@ -82,7 +87,7 @@ class GANModel(keras.Model):
 
         # === Config ===
         self.image_shape = tuple(int(d) for d in image_shape)
-        self.latent_dim = int(latent_dim)
+        self.latent_dim = None if latent_dim is None else int(latent_dim)
         self.seed = int(seed)
 
         # === State ===
@@ -257,7 +262,12 @@ class GANModel(keras.Model):
         """Updates the named `Mean` trackers and returns every tracker's result."""
         for name, value in values.items():
             self._trackers[name].update_state(value)
-        return {name: tracker.result() for name, tracker in self._trackers.items()}
+        results = {name: tracker.result() for name, tracker in self._trackers.items()}
+        if _multi_worker(tf.distribute.get_strategy()):
+            # Keras 3.15 reduces multi-worker logs with reduce(MEAN, axis=0), which
+            # fails on scalars ("Invalid reduction dimension 0", keras#20585).
+            results = {name: ops.reshape(value, (1,)) for name, value in results.items()}
+        return results
 
     # ------------------------------------------------------------------ updates
 
@@ -463,6 +473,11 @@ class GANModel(keras.Model):
                 f"[{low:g}, {high:g}], which looks like [0, 1] data (the generator's "
                 "tanh output covers [-1, 1]). Use images * 2 - 1."
             )
+
+
+def _multi_worker(strategy):
+    extended = strategy.extended
+    return bool(getattr(extended, "_in_multi_worker_mode", lambda: False)())
 
 
 def _first_batch(x, y):
