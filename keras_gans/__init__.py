@@ -10,11 +10,13 @@ from keras_gans import distribute  # noqa: E402
 from keras_gans import losses  # noqa: E402
 from keras_gans import models  # noqa: E402
 from keras_gans import evaluation, metrics  # noqa: E402
-from keras_gans.models import CGAN, DCGAN, GAN, WGAN, WGANGP, GANModel  # noqa: E402
+from keras_gans.models import (  # noqa: E402
+    CGAN, DCGAN, GAN, WGAN, WGANGP, BiGAN, CycleGAN, GANModel,
+)
 
 __version__ = "0.1.0"
 
 __all__ = [
-    "GAN", "DCGAN", "WGAN", "WGANGP", "GANModel",
+    "GAN", "DCGAN", "WGAN", "WGANGP", "CycleGAN", "BiGAN", "GANModel",
     "callbacks", "data", "distribute", "evaluation", "losses", "metrics", "models",
 ]

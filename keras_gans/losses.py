@@ -115,3 +115,74 @@ def gradient_penalty(critic, real, fake, epsilon, training=True):
     positive = squared_norm > 0
     norm = ops.where(positive, ops.sqrt(ops.where(positive, squared_norm, 1.0)), 0.0)
     return ops.square(norm - 1.0)
+
+
+# ------------------------------------------------------------------ least squares (CycleGAN)
+
+
+def least_squares_discriminator_loss(real_scores, fake_scores):
+    """Mao et al. (2017), as CycleGAN uses it (Zhu et al. 2017, section 4, eq. 1 made
+    least-squares): D minimises (D(y) - 1)^2 + D(G(x))^2.
+
+    CycleGAN halves this ("we divide the objective by 2 while optimizing D, which
+    slows down the rate at which D learns"); the model applies that factor. Scores are
+    raw outputs (no sigmoid), per patch for a PatchGAN, averaged per example.
+    """
+    return per_example(ops.square(real_scores - 1.0)) + per_example(ops.square(fake_scores))
+
+
+def least_squares_generator_loss(fake_scores):
+    """Mao et al. (2017) / CycleGAN section 4: G minimises (D(G(x)) - 1)^2."""
+    return per_example(ops.square(fake_scores - 1.0))
+
+
+def mean_absolute_error(target, prediction):
+    """Per-example mean |prediction - target| over every pixel and channel.
+
+    CycleGAN's cycle-consistency and identity terms (Zhu et al. 2017, eqs. 2 and 6),
+    averaged over pixels as in the authors' code (`nn.L1Loss`), which is the scale
+    their weights (lambda = 10, identity 0.5 lambda) were set for.
+    """
+    return per_example(ops.abs(ops.cast(prediction, "float32") - ops.cast(target, "float32")))
+
+
+# ------------------------------------------------------------------ hinge (BigBiGAN)
+
+
+def hinge_discriminator_loss(real_scores, fake_scores):
+    """Hinge loss, summed over score heads (Donahue & Simonyan 2019, section 2, l_D):
+    sum_s max(0, 1 - s(real)) + max(0, 1 + s(fake)).
+
+    Scores have shape `(batch, heads)`: BigBiGAN's unary s_x, unary s_z and joint
+    s_xz; the heads are summed, not averaged, as in the paper.
+    """
+    real = ops.cast(real_scores, "float32")
+    fake = ops.cast(fake_scores, "float32")
+    batch = ops.shape(real)[0]
+    return ops.sum(
+        ops.reshape(ops.relu(1.0 - real) + ops.relu(1.0 + fake), (batch, -1)), axis=1
+    )
+
+
+def hinge_encoder_generator_loss(real_scores, fake_scores):
+    """BigBiGAN's l_EG (Donahue & Simonyan 2019, section 2): y (s_x + s_z + s_xz) with
+    y = +1 for encoder pairs (x, E(x)) and -1 for generator pairs (G(z), z)."""
+    real = ops.cast(real_scores, "float32")
+    fake = ops.cast(fake_scores, "float32")
+    batch = ops.shape(real)[0]
+    return ops.sum(ops.reshape(real - fake, (batch, -1)), axis=1)
+
+
+# ------------------------------------------------------------------ BiGAN
+
+
+def bigan_encoder_generator_loss(real_logits, fake_logits):
+    """Donahue et al. (2016), section 3.4: the "inverse" objective for E and G.
+
+    D's objective E[log D(x, E(x))] + E[log(1 - D(G(z), z))] with the labels flipped:
+    E and G minimise -log(1 - D(x, E(x))) - log D(G(z), z), which has the same fixed
+    point and, like the GAN's non-saturating loss, does not saturate early.
+    `real_logits` score the encoder pairs (x, E(x)), `fake_logits` the generator
+    pairs (G(z), z).
+    """
+    return per_example(ops.softplus(real_logits)) + per_example(ops.softplus(-fake_logits))

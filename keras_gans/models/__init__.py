@@ -1,7 +1,9 @@
 """The variants, and a registry from command-line names to classes."""
 
 from keras_gans.models.base import GANModel
+from keras_gans.models.bigan import BiGAN
 from keras_gans.models.cgan import CGAN
+from keras_gans.models.cyclegan import CycleGAN
 from keras_gans.models.dcgan import DCGAN
 from keras_gans.models.gan import GAN
 from keras_gans.models.wgan import WGAN
@@ -13,6 +15,8 @@ VARIANTS = {
     "wgan": WGAN,
     "wgan_gp": WGANGP,
     "cgan": CGAN,
+    "cyclegan": CycleGAN,
+    "bigan": BiGAN,
 }
 
 

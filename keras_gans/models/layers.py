@@ -143,3 +143,132 @@ def layer_norm(**kwargs):
     example on its own, which a per-example gradient penalty needs (section 4).
     """
     return layers.GroupNormalization(groups=1, epsilon=1e-5, **kwargs)
+
+
+def instance_norm(**kwargs):
+    """Instance normalization (Ulyanov et al. 2016), as CycleGAN's networks use it.
+
+    Statistics over (height, width) of each example and channel, with a learned scale
+    and offset per channel: group normalization with one group per channel. Every
+    example is normalized on its own, so the batch size (CycleGAN's is 1) and the
+    number of replicas do not change the result.
+    """
+    return layers.GroupNormalization(groups=-1, epsilon=1e-5, **kwargs)
+
+
+@keras.saving.register_keras_serializable(package="keras_gans")
+class ReflectionPadding2D(layers.Layer):
+    """Pads height and width by mirroring the border (without repeating the edge pixel).
+
+    CycleGAN (Zhu et al. 2017, appendix 7.2) pads with reflections "to reduce
+    artifacts" that zero padding leaves along the image border. Keras has no such
+    layer; `ops.pad(mode="reflect")` is NumPy's reflect mode, Torch's ReflectionPad2d.
+
+    Args:
+        padding: int, pixels added on each side of height and width.
+    """
+
+    def __init__(self, padding=1, **kwargs):
+        super().__init__(**kwargs)
+        self.padding = int(padding)
+
+    def call(self, inputs):
+        p = self.padding
+        return ops.pad(inputs, [[0, 0], [p, p], [p, p], [0, 0]], mode="reflect")
+
+    def compute_output_shape(self, input_shape):
+        batch, height, width, channels = input_shape
+        grow = lambda side: None if side is None else side + 2 * self.padding  # noqa: E731
+        return (batch, grow(height), grow(width), channels)
+
+    def get_config(self):
+        config = super().get_config()
+        config.update(padding=self.padding)
+        return config
+
+
+@keras.saving.register_keras_serializable(package="keras_gans")
+class ImageHistoryPool(layers.Layer):
+    """A buffer of past generated images for the discriminator (Shrivastava et al. 2017).
+
+    CycleGAN (Zhu et al. 2017, section 4, "Training details") updates each
+    discriminator on "a history of generated images rather than the ones produced by
+    the latest generators", a buffer of the 50 previously created images. The rule
+    for each image of a batch, in order, is that of the authors' code (the paper does
+    not spell it out): while the pool is filling, store the image and pass it
+    through; once full, with probability 0.5 swap it with a uniformly chosen stored
+    image and return the stored one, else return the image itself.
+
+    The randomness comes from a stateless `key` (the model's draw for the step), so a
+    resumed run replays the same choices; the pool's contents and fill count are
+    non-trainable variables saved with the weights. Under several replicas the caller
+    passes the *global* batch (every replica then makes the same update).
+
+    Args:
+        pool_size: int, images kept; 0 turns the pool off (images pass through).
+        image_shape: tuple `(height, width, channels)`.
+    """
+
+    def __init__(self, pool_size, image_shape, **kwargs):
+        kwargs.setdefault("dtype", "float32")
+        super().__init__(**kwargs)
+        self.pool_size = int(pool_size)
+        self.image_shape = tuple(int(d) for d in image_shape)
+        self.images = self.add_weight(
+            name="images", shape=(max(self.pool_size, 1),) + self.image_shape,
+            dtype="float32", initializer="zeros", trainable=False,
+            aggregation="only_first_replica",
+        )
+        self.count = self.add_weight(
+            name="count", shape=(), dtype="int64", initializer="zeros",
+            trainable=False, aggregation="only_first_replica",
+        )
+        self.built = True
+
+    def query(self, images, key):
+        """Returns the batch the discriminator sees for `images`; updates the pool.
+
+        Args:
+            images: float tensor `(n, *image_shape)`, the newly generated images.
+            key: int64 tensor of shape (2,), a stateless random key.
+        """
+        images = tf.cast(tf.stop_gradient(images), "float32")
+        if self.pool_size == 0:
+            return images
+        n = tf.shape(images)[0]
+        coins = tf.random.stateless_uniform(
+            [n], tf.random.experimental.stateless_fold_in(key, 0)
+        )
+        slots = tf.random.stateless_uniform(
+            [n], tf.random.experimental.stateless_fold_in(key, 1),
+            minval=0, maxval=self.pool_size, dtype=tf.int64,
+        )
+
+        def body(i, pool, count, outputs):
+            image = images[i]
+            filling = count < self.pool_size
+            swap = tf.logical_and(tf.logical_not(filling), coins[i] > 0.5)
+            slot = tf.where(filling, count, slots[i])
+            stored = pool[slot]
+            output = tf.where(swap, stored, image)
+            keep = tf.logical_or(filling, swap)
+            pool = tf.tensor_scatter_nd_update(
+                pool, [[slot]], [tf.where(keep, image, stored)]
+            )
+            count = count + tf.cast(filling, tf.int64)
+            return i + 1, pool, count, outputs.write(i, output)
+
+        _, pool, count, outputs = tf.while_loop(
+            lambda i, *_: i < n,
+            body,
+            (tf.constant(0), self.images.value, self.count.value,
+             tf.TensorArray(tf.float32, size=n, element_shape=self.image_shape)),
+        )
+        self.images.assign(pool)
+        self.count.assign(count)
+        return tf.ensure_shape(outputs.stack(), (None,) + self.image_shape)
+
+    def get_config(self):
+        config = super().get_config()
+        config.update(pool_size=self.pool_size, image_shape=self.image_shape)
+        return config

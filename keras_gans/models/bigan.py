@@ -1,0 +1,267 @@
+"""BiGAN: Donahue, Krähenbühl & Darrell 2016, "Adversarial Feature Learning"
+(arXiv:1605.09782), the same model as ALI (Dumoulin et al. 2016); with the option of the
+BigBiGAN discriminator of Donahue & Simonyan 2019, "Large Scale Adversarial
+Representation Learning" (arXiv:1907.02544)."""
+
+import math
+
+import keras
+import numpy as np
+from keras import layers, ops
+
+from keras_gans import losses
+from keras_gans.models.base import GANModel
+from keras_gans.models.layers import LayerSeeds, batch_norm
+
+DISCRIMINATOR_TYPES = ("bigan", "bigbigan")
+HIDDEN_UNITS = 1024
+
+
+def build_mlp_encoder(image_shape, latent_dim, units=HIDDEN_UNITS, seed=None):
+    """E: x -> z, an MLP of two hidden layers of `units` (leaky ReLU 0.2, batch norm on
+    the second) and a linear output of `latent_dim`, in float32."""
+    seeds = LayerSeeds(seed)
+    images = keras.Input(image_shape, name="images")
+    x = layers.Flatten()(images)
+    x = layers.LeakyReLU(0.2)(layers.Dense(units, kernel_initializer=seeds.normal(0.02))(x))
+    x = layers.Dense(units, use_bias=False, kernel_initializer=seeds.normal(0.02))(x)
+    x = layers.LeakyReLU(0.2)(batch_norm()(x))
+    z = layers.Dense(latent_dim, kernel_initializer=seeds.normal(0.02), dtype="float32")(x)
+    return keras.Model(images, z, name="encoder")
+
+
+def build_mlp_generator(image_shape, latent_dim, units=HIDDEN_UNITS, seed=None):
+    """G: z -> x, an MLP of two hidden layers of `units` (ReLU, batch norm on the
+    second) and a tanh output (images in [-1, 1]), in float32."""
+    seeds = LayerSeeds(seed)
+    z = keras.Input((latent_dim,), name="z")
+    x = layers.ReLU()(layers.Dense(units, kernel_initializer=seeds.normal(0.02))(z))
+    x = layers.Dense(units, use_bias=False, kernel_initializer=seeds.normal(0.02))(x)
+    x = layers.ReLU()(batch_norm()(x))
+    x = layers.Dense(
+        math.prod(image_shape), activation="tanh", kernel_initializer=seeds.normal(0.02),
+        dtype="float32",
+    )(x)
+    images = layers.Reshape(image_shape, dtype="float32")(x)
+    return keras.Model(z, images, name="generator")
+
+
+def _mlp(x, units, seeds, depth=2):
+    for _ in range(depth):
+        x = layers.LeakyReLU(0.2)(layers.Dense(units, kernel_initializer=seeds.normal(0.02))(x))
+    return x
+
+
+def build_joint_discriminator(image_shape, latent_dim, units=HIDDEN_UNITS, seed=None):
+    """BiGAN's D(x, z) (section 3): x flattened and joined to z, then an MLP of two
+    hidden layers of `units` (leaky ReLU 0.2) and one logit, in float32.
+
+    No batch norm: D sees batches of real pairs and of generated pairs separately,
+    and batch statistics would tell them apart."""
+    seeds = LayerSeeds(seed)
+    images = keras.Input(image_shape, name="images")
+    z = keras.Input((latent_dim,), name="z")
+    x = layers.Concatenate()([layers.Flatten()(images), z])
+    logits = layers.Dense(1, kernel_initializer=seeds.normal(0.02), dtype="float32")(
+        _mlp(x, units, seeds)
+    )
+    return keras.Model([images, z], logits, name="discriminator")
+
+
+def build_bigbigan_discriminator(image_shape, latent_dim, units=HIDDEN_UNITS, seed=None):
+    """BigBiGAN's D (Donahue & Simonyan 2019, section 2 and Figure 1): F(x) and H(z)
+    embed each input on its own; s_x = linear(F(x)) and s_z = linear(H(z)) are the
+    unary scores, s_xz = J(F(x), H(z)) the joint one. Returns `(batch, 3)` scores
+    [s_x, s_z, s_xz], which the loss sums. Here F, H and J are MLPs of two hidden
+    layers of `units` (the paper's are a RevNet and MLPs at ImageNet scale)."""
+    seeds = LayerSeeds(seed)
+    images = keras.Input(image_shape, name="images")
+    z = keras.Input((latent_dim,), name="z")
+    image_features = _mlp(layers.Flatten()(images), units, seeds)
+    latent_features = _mlp(z, units, seeds)
+    joint = _mlp(layers.Concatenate()([image_features, latent_features]), units, seeds)
+
+    def score(x):
+        return layers.Dense(1, kernel_initializer=seeds.normal(0.02), dtype="float32")(x)
+
+    scores = layers.Concatenate(dtype="float32")(
+        [score(image_features), score(latent_features), score(joint)]
+    )
+    return keras.Model([images, z], scores, name="discriminator")
+
+
+@keras.saving.register_keras_serializable(package="keras_gans")
+class BiGAN(GANModel):
+    """BiGAN (Donahue et al. 2016) = ALI: an encoder E learned adversarially with G.
+
+    The discriminator sees pairs: (x, E(x)) for data and (G(z), z) for noise, and
+    tells them apart (section 3, eq. 2): min_{G,E} max_D E_x[log D(x, E(x))] +
+    E_z[log(1 - D(G(z), z))]. At the optimum E inverts G (section 3.2), so E(x) is a
+    feature of x learned without labels. Each train step (section 3.4):
+
+    1. Update D on the real pairs (x, E(x)) and generated pairs (G(z), z).
+    2. Update E and G *together*, with one optimizer (the `generator_optimizer`, over
+       both networks' variables), on fresh noise, with the paper's "inverse"
+       objective: the labels flipped, -log(1 - D(x, E(x))) - log D(G(z), z).
+
+    Defaults follow the paper's permutation-invariant MNIST setting (section 4.1):
+    z ~ U[-1, 1]^50, MLPs of two hidden layers of 1024 units for E, G and D, Adam
+    (2e-4, beta_1 = 0.5), batch 128. The layer details (leaky ReLU 0.2 in E and D,
+    batch norm on the second hidden layer of E and G, none in D, weights N(0, 0.02))
+    are ours. The paper also applies weight decay and decays the learning rate over
+    its long runs; the defaults here do not.
+
+    `discriminator_type="bigbigan"` uses the discriminator of BigBiGAN (Donahue &
+    Simonyan 2019, section 2): unary scores s_x and s_z and a joint score s_xz, each
+    with the hinge loss, summed for D (l_D), and l_EG = y (s_x + s_z + s_xz) for E
+    and G (y = +1 on encoder pairs, -1 on generator pairs). The unary terms keep G
+    and E learning from x and z alone when the joint score is still uninformative.
+
+    Args:
+        image_shape: tuple `(height, width, channels)`, defaults to `(28, 28, 1)`.
+        latent_dim: int, defaults to 50 (the paper's MNIST).
+        discriminator_type: `"bigan"` (default, one joint logit) or `"bigbigan"`.
+        units: int, defaults to 1024. Width of the default MLPs.
+        generator: optional `keras.Model` from `(batch, latent_dim)` to images in [-1, 1].
+        encoder: optional `keras.Model` from images to `(batch, latent_dim)`.
+        discriminator: optional `keras.Model` from `[images, z]` to logits `(batch, k)`:
+            k = 1 for `"bigan"`, any k (the heads are summed) for `"bigbigan"`.
+        seed: int or None, see `GANModel`.
+
+    Examples:
+    ```python
+    import keras_gans as kg
+    train = kg.data.load("fashion_mnist", batch_size=128)
+    model = kg.BiGAN(image_shape=(28, 28, 1), latent_dim=50, seed=0)
+    model.compile()  # Adam(2e-4, beta_1=0.5): D, and E with G
+    model.fit(train.take(20), epochs=1)
+    images = next(iter(train))
+    model.encode(images).shape       # (128, 50): the learned features
+    model.reconstruct(images).shape  # (128, 28, 28, 1): G(E(x))
+
+    kg.BiGAN(discriminator_type="bigbigan")  # unary + joint scores
+    ```
+    """
+
+    NETWORKS = ("generator", "encoder", "discriminator")
+    OPTIMIZERS = {
+        # E and G are trained together against D (section 3.4): one optimizer.
+        "generator_optimizer": ("generator", "encoder"),
+        "discriminator_optimizer": ("discriminator",),
+    }
+    TRACKERS = ("discriminator_loss", "generator_loss")
+    LATENT_DISTRIBUTION = "uniform"
+    DEFAULT_BATCH_SIZE = 128
+
+    def __init__(
+        self,
+        image_shape=(28, 28, 1),
+        latent_dim=50,
+        discriminator_type="bigan",
+        units=HIDDEN_UNITS,
+        generator=None,
+        encoder=None,
+        discriminator=None,
+        seed=None,
+        **kwargs,
+    ):
+        super().__init__(image_shape=image_shape, latent_dim=latent_dim, seed=seed, **kwargs)
+        if discriminator_type not in DISCRIMINATOR_TYPES:
+            raise ValueError(
+                f"Unknown discriminator_type. Expected one of {list(DISCRIMINATOR_TYPES)}. "
+                f"Received: discriminator_type={discriminator_type!r}"
+            )
+        # === Config ===
+        self.discriminator_type = discriminator_type
+        self.units = int(units)
+        # === Layers ===
+        self.generator = generator or build_mlp_generator(
+            self.image_shape, self.latent_dim, self.units, seed=self.seed)
+        self.encoder = encoder or build_mlp_encoder(
+            self.image_shape, self.latent_dim, self.units, seed=self.seed + 1)
+        build = (build_bigbigan_discriminator if discriminator_type == "bigbigan"
+                 else build_joint_discriminator)
+        self.discriminator = discriminator or build(
+            self.image_shape, self.latent_dim, self.units, seed=self.seed + 2)
+        self._finish_init()
+
+    def default_optimizers(self):
+        return {
+            "generator_optimizer": keras.optimizers.Adam(2e-4, beta_1=0.5),
+            "discriminator_optimizer": keras.optimizers.Adam(2e-4, beta_1=0.5),
+        }
+
+    def get_config(self):
+        config = super().get_config()
+        config.update(discriminator_type=self.discriminator_type, units=self.units)
+        return config
+
+    # ------------------------------------------------------------------ losses
+
+    def discriminator_losses(self, real_scores, fake_scores):
+        """Per-example loss of D on scores of encoder pairs and generator pairs."""
+        if self.discriminator_type == "bigbigan":
+            return losses.hinge_discriminator_loss(real_scores, fake_scores)
+        return losses.discriminator_loss(real_scores, fake_scores)
+
+    def encoder_generator_losses(self, real_scores, fake_scores):
+        """Per-example loss of E and G on the same scores."""
+        if self.discriminator_type == "bigbigan":
+            return losses.hinge_encoder_generator_loss(real_scores, fake_scores)
+        return losses.bigan_encoder_generator_loss(real_scores, fake_scores)
+
+    # ------------------------------------------------------------------ training
+
+    def train_step(self, data):
+        real = data[0] if isinstance(data, (tuple, list)) else data
+        batch_size = ops.shape(real)[0]
+
+        # Update D on (x, E(x)) against (G(z), z).
+        z = self.sample_latent(batch_size, "discriminator_step")
+        encoded = self.encoder(real, training=True)
+        fake = self.generator(z, training=True)
+        discriminator_loss = self.apply_update(
+            "discriminator_optimizer",
+            lambda: self.discriminator_losses(
+                self.discriminator([real, encoded], training=True),
+                self.discriminator([fake, z], training=True),
+            ),
+        )
+
+        # Update E and G together, on fresh noise.
+        z = self.sample_latent(batch_size, "generator_step")
+        generator_loss = self.apply_update(
+            "generator_optimizer",
+            lambda: self.encoder_generator_losses(
+                self.discriminator([real, self.encoder(real, training=True)], training=True),
+                self.discriminator([self.generator(z, training=True), z], training=True),
+            ),
+        )
+        return self.finish_step(
+            discriminator_loss=discriminator_loss, generator_loss=generator_loss
+        )
+
+    # ------------------------------------------------------------------ features
+
+    def encode(self, images, batch_size=256):
+        """E(x): float32 numpy `(n, latent_dim)` for images `(n, *image_shape)` in [-1, 1]."""
+        images = np.asarray(images)
+        self.check_images(images)
+        return np.concatenate([
+            ops.convert_to_numpy(ops.cast(
+                self.encoder(images[start : start + batch_size].astype("float32"),
+                             training=False), "float32"))
+            for start in range(0, len(images), batch_size)
+        ])
+
+    def reconstruct(self, images, batch_size=256):
+        """G(E(x)): float32 numpy images of the input's shape, in [-1, 1]."""
+        return self.run_generator(
+            ops.convert_to_tensor(self.encode(images, batch_size)), batch_size=batch_size
+        )
+
+    def score(self, images, z):
+        """D's scores of the pairs (images, z), `(n, heads)` float32 numpy (inference)."""
+        return ops.convert_to_numpy(ops.cast(self.discriminator(
+            [ops.convert_to_tensor(np.asarray(images, "float32")),
+             ops.convert_to_tensor(np.asarray(z, "float32"))], training=False), "float32"))

@@ -1,0 +1,640 @@
+"""CycleGAN: Zhu, Park, Isola & Efros 2017, "Unpaired Image-to-Image Translation using
+Cycle-Consistent Adversarial Networks" (arXiv:1703.10593)."""
+
+import math
+
+import keras
+import numpy as np
+import tensorflow as tf
+from keras import layers, ops
+
+from keras_gans import losses
+from keras_gans.models.base import GANModel, _first_batch
+from keras_gans.models.layers import (
+    ImageHistoryPool,
+    LayerSeeds,
+    ReflectionPadding2D,
+    instance_norm,
+)
+
+DIRECTIONS = ("a_to_b", "b_to_a")
+# Inputs per domain kept for the sample grid: 6 columns x 6 rows (see grid_samples).
+GRID_EXAMPLES = 6
+
+
+def default_residual_blocks(image_shape):
+    """Appendix 7.2: 6 blocks for 128x128 training images, 9 for 256x256 and above.
+
+    Below 128 px (e.g. 28x28 Fashion-MNIST, a 7x7 map after two down-samplings) we use
+    3: the paper gives no setting for small images, and 3 blocks of 3x3 convolutions
+    on a 7x7 map already see the whole image.
+    """
+    side = min(image_shape[:2])
+    return 9 if side >= 256 else 6 if side >= 128 else 3
+
+
+def default_generator_filters(image_shape):
+    """64 (the paper's c7s1-64) from 64 px up; 32 below, to train on a CPU in minutes."""
+    return 64 if min(image_shape[:2]) >= 64 else 32
+
+
+def default_discriminator_layers(image_shape):
+    """Stride-2 layers of the PatchGAN: 3 gives the paper's 70x70 patches (used from
+    128 px up), 2 gives 34x34 patches (64 px up), 1 gives 16x16 patches (smaller
+    images: 70x70 patches would cover a 28x28 image several times over)."""
+    side = min(image_shape[:2])
+    return 3 if side >= 128 else 2 if side >= 64 else 1
+
+
+def patch_size(discriminator_layers):
+    """The receptive field of one PatchGAN output: 16, 34, 70, 142 for 1, 2, 3, 4 layers."""
+    field = 4  # the last 4x4 convolution, stride 1
+    field = field + 3  # the stride-1 C layer before it
+    for _ in range(discriminator_layers):
+        field = (field - 1) * 2 + 4
+    return field
+
+
+def build_resnet_generator(image_shape, filters=64, residual_blocks=9, seed=None, name="generator"):
+    """Appendix 7.2: c7s1-64, d128, d256, R256 x n, u128, u64, c7s1-3.
+
+    c7s1-k: 7x7 convolution, stride 1, instance norm, ReLU, after a reflection
+    padding of 3. dk: 3x3 convolution, stride 2, instance norm, ReLU. Rk: a residual
+    block of two reflection-padded 3x3 convolutions with instance norm (ReLU between
+    them, none after the sum, as in the authors' code). uk: 3x3 fractionally-strided
+    convolution, stride 1/2, instance norm, ReLU. The last c7s1 layer has no norm and
+    ends in tanh. Weights ~ N(0, 0.02) (section 7.1); convolutions before an
+    instance norm have no bias (its offset replaces it).
+    """
+    height, width, channels = image_shape
+    if height % 4 or width % 4:
+        raise ValueError(
+            "The default CycleGAN generator halves the image twice and doubles it back, "
+            f"so height and width must be multiples of 4. Received: image_shape="
+            f"{tuple(image_shape)}. Resize the data or pass your own generators."
+        )
+    seeds = LayerSeeds(seed)
+
+    def conv(x, units, kernel, strides=1, **kwargs):
+        return layers.Conv2D(
+            units, kernel, strides=strides, use_bias=False,
+            kernel_initializer=seeds.normal(0.02), **kwargs,
+        )(x)
+
+    images = keras.Input(image_shape, name="images")
+    x = ReflectionPadding2D(3)(images)
+    x = layers.ReLU()(instance_norm()(conv(x, filters, 7)))
+    for step in (1, 2):  # d128, d256
+        x = layers.ZeroPadding2D(1)(x)
+        x = layers.ReLU()(instance_norm()(conv(x, filters * 2**step, 3, strides=2)))
+    for _ in range(residual_blocks):  # R256
+        y = ReflectionPadding2D(1)(x)
+        y = layers.ReLU()(instance_norm()(conv(y, filters * 4, 3)))
+        y = ReflectionPadding2D(1)(y)
+        y = instance_norm()(conv(y, filters * 4, 3))
+        x = layers.Add()([x, y])
+    for step in (1, 0):  # u128, u64
+        x = layers.Conv2DTranspose(
+            filters * 2**step, 3, strides=2, padding="same", use_bias=False,
+            kernel_initializer=seeds.normal(0.02),
+        )(x)
+        x = layers.ReLU()(instance_norm()(x))
+    x = ReflectionPadding2D(3)(x)
+    outputs = layers.Conv2D(
+        channels, 7, activation="tanh", kernel_initializer=seeds.normal(0.02),
+        dtype="float32",
+    )(x)
+    return keras.Model(images, outputs, name=name)
+
+
+def build_patchgan_discriminator(image_shape, filters=64, discriminator_layers=3, seed=None,
+                                 name="discriminator"):
+    """Appendix 7.2: the 70x70 PatchGAN C64-C128-C256-C512, then a 1-channel convolution.
+
+    Ck: 4x4 convolution, instance norm, LeakyReLU(0.2); no norm on C64. The paper
+    writes stride 2 for every Ck, but a 70x70 receptive field (the size it names,
+    from pix2pix) needs C512 and the last convolution at stride 1, which is what the
+    authors' code does; we follow the code here because it is what makes the paper's
+    "70x70" true. `discriminator_layers` = the number of stride-2 layers (3 in the
+    paper); each output scores one `patch_size(discriminator_layers)`-pixel patch.
+    Outputs raw scores (least-squares loss, no sigmoid), in float32.
+    """
+    seeds = LayerSeeds(seed)
+    images = keras.Input(image_shape, name="images")
+    x = images
+    for index in range(discriminator_layers + 1):
+        last = index == discriminator_layers
+        x = layers.ZeroPadding2D(1)(x)
+        x = layers.Conv2D(
+            filters * min(2**index, 8), 4, strides=1 if last else 2, use_bias=index == 0,
+            kernel_initializer=seeds.normal(0.02),
+        )(x)
+        if index > 0:
+            x = instance_norm()(x)
+        x = layers.LeakyReLU(0.2)(x)
+    x = layers.ZeroPadding2D(1)(x)
+    scores = layers.Conv2D(1, 4, kernel_initializer=seeds.normal(0.02), dtype="float32")(x)
+    return keras.Model(images, scores, name=name)
+
+
+@keras.saving.register_keras_serializable(package="keras_gans")
+class ConstantThenLinearDecay(keras.optimizers.schedules.LearningRateSchedule):
+    """Constant learning rate, then linear decay to zero over the last part of training.
+
+    CycleGAN (section 7.1): "keep the same learning rate for the first 100 epochs and
+    linearly decay the rate to zero over the next 100 epochs". Here per step:
+
+        lr(t) = initial * min(1, (total_steps - t) / (decay_fraction * total_steps))
+
+    clipped at 0: flat for the first (1 - decay_fraction) of the steps, zero at
+    `total_steps`. `CycleGAN.fit` fills a `total_steps` of None from its `epochs`
+    and the steps per epoch (and it is then saved with the optimizer); give it
+    yourself when training spans several `fit` calls.
+
+    Args:
+        initial_learning_rate: float.
+        total_steps: int or None. Optimizer steps of the whole training.
+        decay_fraction: float in (0, 1], defaults to 0.5 (the paper's halves).
+    """
+
+    def __init__(self, initial_learning_rate, total_steps=None, decay_fraction=0.5):
+        if not 0 < decay_fraction <= 1:
+            raise ValueError(
+                f"`decay_fraction` must be in (0, 1]. Received: decay_fraction={decay_fraction}"
+            )
+        if total_steps is not None and (
+            not isinstance(total_steps, (int, np.integer)) or total_steps <= 0
+        ):
+            raise ValueError(
+                f"`total_steps` must be a positive int or None. Received: {total_steps!r}"
+            )
+        self.initial_learning_rate = float(initial_learning_rate)
+        self.total_steps = None if total_steps is None else int(total_steps)
+        self.decay_fraction = float(decay_fraction)
+
+    def __call__(self, step):
+        if self.total_steps is None:
+            raise ValueError(
+                "ConstantThenLinearDecay needs `total_steps` before the first step. "
+                "CycleGAN.fit sets it from epochs x steps per epoch; with a dataset of "
+                "unknown length pass steps_per_epoch=, or build the schedule with "
+                "total_steps=."
+            )
+        step = ops.cast(step, "float32")
+        decay_steps = max(self.decay_fraction * self.total_steps, 1.0)
+        factor = ops.clip((self.total_steps - step) / decay_steps, 0.0, 1.0)
+        return self.initial_learning_rate * factor
+
+    def get_config(self):
+        return {
+            "initial_learning_rate": self.initial_learning_rate,
+            "total_steps": self.total_steps,
+            "decay_fraction": self.decay_fraction,
+        }
+
+
+@keras.saving.register_keras_serializable(package="keras_gans")
+class CycleGAN(GANModel):
+    """CycleGAN (Zhu et al. 2017): unpaired translation G: A -> B and F: B -> A.
+
+    Each train step takes a batch of images a from domain A and an unrelated batch b
+    from domain B and does what the authors' code does, in this order:
+
+    1. Update G and F together (one optimizer) on the full objective of section 3.3,
+       with the least-squares adversarial loss of section 4:
+       (D_B(G(a)) - 1)^2 + (D_A(F(b)) - 1)^2
+       + cycle_weight * (|F(G(a)) - a| + |G(F(b)) - b|)          (eq. 2, lambda = 10)
+       + identity_weight * (|G(b) - b| + |F(a) - a|)            (eq. 6, 0.5 lambda)
+       with |.| the mean absolute error over pixels (the scale of the code's
+       `nn.L1Loss`, for which lambda = 10 was chosen; the paper writes an L1 norm).
+    2. Update D_A and D_B together (one optimizer; their losses do not interact) on
+       1/2 [(D(real) - 1)^2 + D(fake)^2] each (section 4: "we divide the objective by
+       2 while optimizing D"), where the fakes come from a history pool of the last
+       `pool_size` = 50 generated images per domain (`ImageHistoryPool`).
+
+    Networks (appendix 7.2): the ResNet generator with reflection padding and
+    instance norm (9 residual blocks at 256 px, 6 at 128 px, 3 below; see
+    `default_residual_blocks`) and the PatchGAN discriminator (70x70 patches from 128
+    px up, smaller below; see `default_discriminator_layers`). Optimizers (section
+    7.1): Adam(2e-4, beta_1=0.5) with the learning rate constant for the first half
+    of training and decaying linearly to zero over the second half
+    (`ConstantThenLinearDecay`, whose length `fit` sets from epochs x steps). The
+    paper's batch size is 1 (`DEFAULT_BATCH_SIZE`); instance norm makes larger
+    batches behave the same per image.
+
+    The identity term is the paper's option for photo <-> painting tasks (section
+    5.2); the issue asks for it by default, at the weight the paper gives it. Pass
+    `identity_weight=0` for the plain objective of eq. 3.
+
+    Fit on `(images_a, images_b)` batches: `kg.data.load_unpaired(...)`, a zipped
+    pair of datasets, or `fit(images_a, images_b)`. Images alone, `(images,
+    labels)`, or domains of different shapes raise a `ValueError` before any step.
+
+    Args:
+        image_shape: tuple `(height, width, channels)` of both domains, defaults to
+            `(28, 28, 1)`; sides must be multiples of 4 for the default generators.
+        cycle_weight: float, defaults to 10 (the paper's lambda).
+        identity_weight: float or None. Defaults to None = 0.5 * cycle_weight.
+        pool_size: int, defaults to 50. Generated images kept per domain; 0 feeds the
+            discriminators the latest fakes.
+        generator_filters: int or None, channels of the first generator layer; None
+            = `default_generator_filters(image_shape)`.
+        residual_blocks: int or None; None = `default_residual_blocks(image_shape)`.
+        discriminator_filters: int, defaults to 64 (C64).
+        discriminator_layers: int or None; None =
+            `default_discriminator_layers(image_shape)`.
+        generator_a_to_b, generator_b_to_a: optional `keras.Model`s from images to
+            images in [-1, 1] of the same shape.
+        discriminator_a, discriminator_b: optional `keras.Model`s from images to raw
+            scores (any shape `(batch, ...)`, e.g. a patch map; no sigmoid).
+            `discriminator_a` judges domain A (real a against F(b)).
+        seed: int or None, see `GANModel`.
+
+    Examples:
+    ```python
+    import keras_gans as kg
+    train = kg.data.load_unpaired("fashion_mnist_sneaker2boot", batch_size=16)
+    model = kg.CycleGAN(image_shape=(28, 28, 1), seed=0)
+    model.compile()  # Adam(2e-4, beta_1=0.5), constant then linear decay to zero
+    model.fit(train.take(20), epochs=2)
+    images_a, images_b = next(iter(train))
+    boots = model.translate(images_a, direction="a_to_b")  # (16, 28, 28, 1) in [-1, 1]
+
+    # 256x256 RGB, the paper's networks (9 blocks, 70x70 PatchGAN):
+    kg.CycleGAN(image_shape=(256, 256, 3))
+    ```
+    """
+
+    NETWORKS = ("generator_a_to_b", "generator_b_to_a", "discriminator_a", "discriminator_b")
+    OPTIMIZERS = {
+        "generator_optimizer": ("generator_a_to_b", "generator_b_to_a"),
+        "discriminator_optimizer": ("discriminator_a", "discriminator_b"),
+    }
+    TRACKERS = ("discriminator_loss", "generator_loss", "cycle_loss", "identity_loss")
+    LATENT_DISTRIBUTION = None
+    DEFAULT_BATCH_SIZE = 1  # section 7.1
+    DEFAULT_DATASET = "fashion_mnist_sneaker2boot"
+
+    def __init__(
+        self,
+        image_shape=(28, 28, 1),
+        cycle_weight=10.0,
+        identity_weight=None,
+        pool_size=50,
+        generator_filters=None,
+        residual_blocks=None,
+        discriminator_filters=64,
+        discriminator_layers=None,
+        generator_a_to_b=None,
+        generator_b_to_a=None,
+        discriminator_a=None,
+        discriminator_b=None,
+        seed=None,
+        **kwargs,
+    ):
+        super().__init__(image_shape=image_shape, latent_dim=None, seed=seed, **kwargs)
+        for name, value in (("cycle_weight", cycle_weight), ("identity_weight", identity_weight)):
+            if value is not None and (not isinstance(value, (int, float, np.floating))
+                                      or value < 0):
+                raise ValueError(
+                    f"`{name}` must be a float >= 0. Received: {name}={value!r}"
+                )
+        if not isinstance(pool_size, (int, np.integer)) or pool_size < 0:
+            raise ValueError(f"`pool_size` must be an int >= 0. Received: pool_size={pool_size!r}")
+        # === Config ===
+        self.cycle_weight = float(cycle_weight)
+        self.identity_weight = (
+            0.5 * self.cycle_weight if identity_weight is None else float(identity_weight)
+        )
+        self.pool_size = int(pool_size)
+        self.generator_filters = generator_filters or default_generator_filters(self.image_shape)
+        self.residual_blocks = (
+            default_residual_blocks(self.image_shape) if residual_blocks is None
+            else int(residual_blocks)
+        )
+        self.discriminator_filters = int(discriminator_filters)
+        self.discriminator_layers = discriminator_layers or default_discriminator_layers(
+            self.image_shape
+        )
+        # === Layers ===
+        self.generator_a_to_b = generator_a_to_b or self.build_generator(
+            self.seed, "generator_a_to_b")
+        self.generator_b_to_a = generator_b_to_a or self.build_generator(
+            self.seed + 1, "generator_b_to_a")
+        self.discriminator_a = discriminator_a or self.build_discriminator(
+            self.seed + 2, "discriminator_a")
+        self.discriminator_b = discriminator_b or self.build_discriminator(
+            self.seed + 3, "discriminator_b")
+        # Fakes of domain A (from F) feed D_A, fakes of domain B (from G) feed D_B.
+        self.pool_a = ImageHistoryPool(self.pool_size, self.image_shape, name="pool_a")
+        self.pool_b = ImageHistoryPool(self.pool_size, self.image_shape, name="pool_b")
+        # === State === the inputs the sample grid translates, captured by the first fit.
+        self.grid_inputs = self.add_weight(
+            name="grid_inputs", shape=(2, GRID_EXAMPLES) + self.image_shape,
+            dtype="float32", initializer="zeros", trainable=False,
+            aggregation="only_first_replica",
+        )
+        self.has_grid_inputs = self.add_weight(
+            name="has_grid_inputs", shape=(), dtype="int64", initializer="zeros",
+            trainable=False, aggregation="only_first_replica",
+        )
+        self._finish_init()
+
+    def build_generator(self, seed, name):
+        return build_resnet_generator(
+            self.image_shape, self.generator_filters, self.residual_blocks, seed=seed, name=name
+        )
+
+    def build_discriminator(self, seed, name):
+        return build_patchgan_discriminator(
+            self.image_shape, self.discriminator_filters, self.discriminator_layers,
+            seed=seed, name=name,
+        )
+
+    def default_optimizers(self):
+        def paper_adam():
+            return keras.optimizers.Adam(ConstantThenLinearDecay(2e-4), beta_1=0.5)
+
+        return {"generator_optimizer": paper_adam(), "discriminator_optimizer": paper_adam()}
+
+    def get_config(self):
+        config = super().get_config()
+        del config["latent_dim"]
+        config.update(
+            cycle_weight=self.cycle_weight,
+            identity_weight=self.identity_weight,
+            pool_size=self.pool_size,
+            generator_filters=self.generator_filters,
+            residual_blocks=self.residual_blocks,
+            discriminator_filters=self.discriminator_filters,
+            discriminator_layers=self.discriminator_layers,
+        )
+        return config
+
+    def call(self, inputs, training=False):
+        """`model(images_a)` is `model.generator_a_to_b(images_a)`."""
+        return self.generator_a_to_b(inputs, training=training)
+
+    # ------------------------------------------------------------------ training
+
+    def generator_losses(self, real_a, real_b, training=False):
+        """The per-example terms of the generators' objective (section 3.3, eqs. 1-3, 6).
+
+        Returns:
+            dict of `(batch,)` tensors: `adversarial` (least squares, both
+            directions), `cycle` (|F(G(a)) - a| + |G(F(b)) - b|), `identity`
+            (|G(b) - b| + |F(a) - a|) and `total` = adversarial + cycle_weight *
+            cycle + identity_weight * identity; plus the translations `fake_a` = F(b)
+            and `fake_b` = G(a).
+        """
+        fake_b = self.generator_a_to_b(real_a, training=training)
+        fake_a = self.generator_b_to_a(real_b, training=training)
+        adversarial = losses.least_squares_generator_loss(
+            self.discriminator_b(fake_b, training=training)
+        ) + losses.least_squares_generator_loss(self.discriminator_a(fake_a, training=training))
+        cycle = losses.mean_absolute_error(
+            real_a, self.generator_b_to_a(fake_b, training=training)
+        ) + losses.mean_absolute_error(real_b, self.generator_a_to_b(fake_a, training=training))
+        terms = {"adversarial": adversarial, "cycle": cycle, "fake_a": fake_a, "fake_b": fake_b}
+        total = adversarial + self.cycle_weight * cycle
+        if self.identity_weight:
+            identity = losses.mean_absolute_error(
+                real_b, self.generator_a_to_b(real_b, training=training)
+            ) + losses.mean_absolute_error(real_a, self.generator_b_to_a(real_a, training=training))
+            total = total + self.identity_weight * identity
+        else:  # not computed: two generator passes saved
+            identity = ops.zeros_like(cycle)
+        terms.update(identity=identity, total=total)
+        return terms
+
+    def discriminator_losses(self, real_a, real_b, fake_a, fake_b, training=False):
+        """Per-example 1/2 [(D(real) - 1)^2 + D(fake)^2], summed over D_A and D_B."""
+        return 0.5 * (
+            losses.least_squares_discriminator_loss(
+                self.discriminator_a(real_a, training=training),
+                self.discriminator_a(fake_a, training=training),
+            )
+            + losses.least_squares_discriminator_loss(
+                self.discriminator_b(real_b, training=training),
+                self.discriminator_b(fake_b, training=training),
+            )
+        )
+
+    def train_step(self, data):
+        real_a, real_b = data
+        terms = {}
+
+        def generator_loss():
+            terms.update(self.generator_losses(real_a, real_b, training=True))
+            return terms["total"]
+
+        generator_loss = self.apply_update("generator_optimizer", generator_loss)
+
+        # The discriminators see fakes from the history pools, not only the latest.
+        fake_a = self.query_pool(self.pool_a, terms["fake_a"], "pool_a")
+        fake_b = self.query_pool(self.pool_b, terms["fake_b"], "pool_b")
+        discriminator_loss = self.apply_update(
+            "discriminator_optimizer",
+            lambda: self.discriminator_losses(real_a, real_b, fake_a, fake_b, training=True),
+        )
+        return self.finish_step(
+            discriminator_loss=discriminator_loss,
+            generator_loss=generator_loss,
+            cycle_loss=ops.mean(terms["cycle"]),
+            identity_loss=ops.mean(terms["identity"]),
+        )
+
+    def query_pool(self, pool, images, purpose):
+        """`pool.query` on the global batch, so N replicas update it as one device would.
+
+        Every replica gathers all replicas' images, makes the same pool update from
+        the same stateless draw, and keeps its own rows of the result.
+        """
+        context = tf.distribute.get_replica_context()
+        if context is None or context.num_replicas_in_sync == 1:
+            return pool.query(images, self._draw_key(purpose))
+        images = ops.cast(images, "float32")
+        sizes = context.all_gather(tf.shape(images)[:1], axis=0)
+        everyone = context.all_gather(images, axis=0)
+        output = pool.query(everyone, self._draw_key(purpose))
+        start = tf.reduce_sum(sizes[: context.replica_id_in_sync_group])
+        return output[start : start + tf.shape(images)[0]]
+
+    def fit(self, x=None, y=None, batch_size=None, epochs=1, steps_per_epoch=None, **kwargs):
+        """Keras `fit` on `(images_a, images_b)` batches (or `fit(images_a, images_b)`).
+
+        Before training: checks the first batch, keeps its first images for the
+        sample grid (first fit only), and gives a `ConstantThenLinearDecay` without
+        `total_steps` the length of this fit: `epochs` x steps per epoch.
+        """
+        batch = _first_batch(x, y)
+        if batch is not None:
+            self.check_batch(batch)
+        set_schedules = []
+        if self.compiled:
+            total = epochs * self._steps_per_epoch(x, batch_size, steps_per_epoch)
+            for schedule in self._schedules():
+                if schedule.total_steps is None:
+                    schedule.total_steps = total
+                    set_schedules.append(schedule)
+        if batch is not None and not int(self.has_grid_inputs.numpy()):
+            self.set_grid_inputs(batch[0], batch[1])
+        try:
+            return super().fit(
+                x, y, batch_size=batch_size, epochs=epochs, steps_per_epoch=steps_per_epoch,
+                **kwargs,
+            )
+        except Exception:
+            for schedule in set_schedules:  # the next fit sets it again
+                schedule.total_steps = None
+            raise
+
+    def _schedules(self):
+        for name in self.OPTIMIZERS:
+            optimizer = getattr(self, name)
+            if isinstance(optimizer, keras.optimizers.LossScaleOptimizer):
+                optimizer = optimizer.inner_optimizer
+            if isinstance(optimizer._learning_rate, ConstantThenLinearDecay):
+                yield optimizer._learning_rate
+
+    def _steps_per_epoch(self, x, batch_size, steps_per_epoch):
+        if steps_per_epoch:
+            return int(steps_per_epoch)
+        if isinstance(x, tf.data.Dataset):
+            count = int(x.cardinality())
+            if count > 0:
+                return count
+        elif isinstance(x, keras.utils.PyDataset):
+            return len(x)
+        elif isinstance(x, (np.ndarray, tf.Tensor)):
+            return math.ceil(len(x) / (batch_size or 32))
+        needs = any(schedule.total_steps is None for schedule in self._schedules())
+        if needs:
+            raise ValueError(
+                "CycleGAN's learning rate decays to zero over the second half of "
+                "training, so fit() must know how many steps an epoch has, but the "
+                "dataset's length is unknown or infinite. Pass steps_per_epoch=, or "
+                "compile with optimizers whose ConstantThenLinearDecay has total_steps."
+            )
+        return 1
+
+    # ------------------------------------------------------------------ translating
+
+    def translate(self, images, direction="a_to_b", batch_size=256):
+        """Translates images between the domains.
+
+        Args:
+            images: float array `(n, *image_shape)` in [-1, 1].
+            direction: `"a_to_b"` (G) or `"b_to_a"` (F).
+            batch_size: int, defaults to 256.
+
+        Returns:
+            float32 numpy array of the same shape, in [-1, 1].
+        """
+        if direction not in DIRECTIONS:
+            raise ValueError(
+                f"Unknown direction. Expected one of {list(DIRECTIONS)}. "
+                f"Received: direction={direction!r}"
+            )
+        images = np.asarray(images)
+        self.check_images(images)
+        network = self.generator_a_to_b if direction == "a_to_b" else self.generator_b_to_a
+        outputs = [
+            ops.convert_to_numpy(ops.cast(
+                network(images[start : start + batch_size].astype("float32"), training=False),
+                "float32",
+            ))
+            for start in range(0, len(images), batch_size)
+        ]
+        return np.clip(np.concatenate(outputs), -1.0, 1.0)
+
+    def generate(self, *args, **kwargs):
+        raise ValueError(
+            "CycleGAN translates images; it does not generate them from noise. Use "
+            "model.translate(images, direction='a_to_b' or 'b_to_a')."
+        )
+
+    def set_grid_inputs(self, images_a, images_b):
+        """Sets the 6 inputs per domain that `grid_samples` translates (fit does it once)."""
+        rows = []
+        for images in (images_a, images_b):
+            images = np.asarray(images, dtype="float32")
+            self.check_images(images)
+            rows.append(np.resize(images, (GRID_EXAMPLES,) + self.image_shape))  # repeats if few
+        self.grid_inputs.assign(np.stack(rows))
+        self.has_grid_inputs.assign(1)
+
+    def grid_samples(self, num_samples=None, seed=None):
+        """Six rows of six: a, G(a), F(G(a)), b, F(b), G(F(b)) for the stored inputs.
+
+        The inputs are the first images of the first `fit` batch (or those given to
+        `set_grid_inputs`); `num_samples` and `seed` are ignored (the grid is always
+        36 images, 6 columns).
+        """
+        if not int(self.has_grid_inputs.numpy()):
+            raise ValueError(
+                "CycleGAN's sample grid translates stored example inputs, and there are "
+                "none yet: call fit() first or model.set_grid_inputs(images_a, images_b)."
+            )
+        images_a, images_b = ops.convert_to_numpy(self.grid_inputs)
+        fake_b = self.translate(images_a, "a_to_b")
+        fake_a = self.translate(images_b, "b_to_a")
+        return np.concatenate([
+            images_a, fake_b, self.translate(fake_b, "b_to_a"),
+            images_b, fake_a, self.translate(fake_a, "a_to_b"),
+        ])
+
+    # ------------------------------------------------------------------ data
+
+    @classmethod
+    def load_training_data(cls, dataset, batch_size, seed=None, data_dir=None):
+        """What `keras-gans train cyclegan --dataset NAME` trains on: `kg.data.load_unpaired`."""
+        from keras_gans import data
+
+        return data.load_unpaired(
+            dataset, split="train", batch_size=batch_size, seed=seed, data_dir=data_dir
+        )
+
+    @classmethod
+    def example_training_data(cls, images, labels=None):
+        """A stand-in unpaired dataset for smoke tests: domain B is domain A mirrored."""
+        images = np.asarray(images)
+        return images, images[:, :, ::-1]
+
+    # ------------------------------------------------------------------ input checks
+
+    def check_batch(self, batch):
+        name = type(self).__name__
+        if not isinstance(batch, (tuple, list)) or len(batch) != 2:
+            received = (
+                f"{len(batch)} tensors per batch" if isinstance(batch, (tuple, list))
+                else f"images alone (shape {np.shape(batch)}): a single domain"
+            )
+            raise ValueError(
+                f"{name} trains on unpaired (images_a, images_b) batches, one from each "
+                f"domain, but received {received}. Use kg.data.load_unpaired(...), "
+                "tf.data.Dataset.zip((domain_a, domain_b)), or fit(images_a, images_b)."
+            )
+        images_a, images_b = (np.asarray(part) for part in batch)
+        if images_b.ndim <= 1 and np.issubdtype(images_b.dtype, np.integer):
+            raise ValueError(
+                f"{name} received (images, labels) batches (second element of shape "
+                f"{images_b.shape}, dtype {images_b.dtype}): that is one labelled domain, "
+                "not two. Give one batch of images per domain, e.g. "
+                "kg.data.load_unpaired('fashion_mnist_sneaker2boot')."
+            )
+        if images_a.shape[1:] != images_b.shape[1:]:
+            raise ValueError(
+                f"{name} translates between domains of the same image shape, but "
+                f"images_a have shape {images_a.shape[1:]} and images_b "
+                f"{images_b.shape[1:]}. Resize both to one shape (e.g. "
+                "kg.data.load_unpaired(..., image_size=...))."
+            )
+        if len(images_a) != len(images_b):
+            raise ValueError(
+                f"{name} needs as many images of each domain per batch; received "
+                f"{len(images_a)} images_a and {len(images_b)} images_b. Batch both "
+                "domains alike (drop_remainder=True, or zip datasets of equal batch size)."
+            )
+        self.check_images(images_a, what="images_a")
+        self.check_images(images_b, what="images_b")
