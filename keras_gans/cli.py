@@ -22,11 +22,13 @@ def _parser():
         "logs/ (TensorBoard), checkpoints/last.keras, backup/ (re-running the same "
         "command resumes from the last finished epoch) and model.keras.",
     )
-    train.add_argument("variant", help="gan, dcgan, wgan, wgan_gp or cgan")
+    train.add_argument("variant", help="gan, dcgan, wgan, wgan_gp, cgan, cyclegan or bigan")
     train.add_argument(
         "--dataset",
-        default="fashion_mnist",
-        help="fashion_mnist, mnist, a folder of images, or a .npy/.npz file",
+        default=None,
+        help="fashion_mnist (the default), mnist, a folder of images, or a .npy/.npz "
+        "file; for cyclegan two unpaired domains: fashion_mnist_sneaker2boot (its "
+        "default) or cycle_gan/<task> (TensorFlow Datasets, online)",
     )
     train.add_argument("--data-dir", default=None, help="directory with the IDX files")
     train.add_argument("--epochs", type=int, default=20)
@@ -72,6 +74,18 @@ def _parser():
     return parser
 
 
+def _training_data(variant, name, batch_size, seed, data_dir):
+    """The variant's own loader if it has one (CycleGAN: two unpaired domains), else
+    `kg.data.load` (images, or (images, labels) for a conditional variant)."""
+    import keras_gans as kg
+
+    loader = getattr(variant, "load_training_data", None)
+    if loader is not None:
+        return loader(name, batch_size=batch_size, seed=seed, data_dir=data_dir)
+    return kg.data.load(name, split="train", batch_size=batch_size,
+                        with_labels=variant.CONDITIONAL, seed=seed, data_dir=data_dir)
+
+
 def train(args):
     import keras
 
@@ -94,16 +108,14 @@ def train(args):
     # A variant may need its own default, e.g. WGAN's critic_steps * m = 5 * 64.
     default_batch_size = getattr(variant, "DEFAULT_BATCH_SIZE", None)
     batch_size = args.batch_size or default_batch_size or (100 if variant is kg.GAN else 128)
-    dataset = kg.data.load(
-        args.dataset,
-        split="train",
-        batch_size=batch_size,
-        with_labels=variant.CONDITIONAL,
-        seed=args.seed,
-        data_dir=args.data_dir,
-    )
-    images_spec = dataset.element_spec[0] if variant.CONDITIONAL else dataset.element_spec
+    dataset_name = args.dataset or getattr(variant, "DEFAULT_DATASET", "fashion_mnist")
+    dataset = _training_data(variant, dataset_name, batch_size, args.seed, args.data_dir)
+    images_spec = dataset.element_spec  # images, (images, labels) or (images_a, images_b)
+    while isinstance(images_spec, tuple):
+        images_spec = images_spec[0]
     options = {"image_shape": tuple(images_spec.shape[1:]), "seed": args.seed}
+    if args.latent_dim and variant.LATENT_DISTRIBUTION is None:
+        raise ValueError(f"{args.variant} has no latent input; drop --latent-dim.")
     if args.latent_dim:
         options["latent_dim"] = args.latent_dim
     kg.distribute.set_precision(args.precision)

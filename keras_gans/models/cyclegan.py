@@ -471,12 +471,10 @@ class CycleGAN(GANModel):
         if batch is not None:
             self.check_batch(batch)
         set_schedules = []
-        if self.compiled:
-            total = epochs * self._steps_per_epoch(x, batch_size, steps_per_epoch)
-            for schedule in self._schedules():
-                if schedule.total_steps is None:
-                    schedule.total_steps = total
-                    set_schedules.append(schedule)
+        if self.compiled and any(s.total_steps is None for s in self._schedules()):
+            set_schedules = self.set_total_steps(
+                epochs * self._steps_per_epoch(x, batch_size, steps_per_epoch)
+            )
         if batch is not None and not int(self.has_grid_inputs.numpy()):
             self.set_grid_inputs(batch[0], batch[1])
         try:
@@ -488,6 +486,19 @@ class CycleGAN(GANModel):
             for schedule in set_schedules:  # the next fit sets it again
                 schedule.total_steps = None
             raise
+
+    def set_total_steps(self, total_steps):
+        """Gives every `ConstantThenLinearDecay` still without one its `total_steps`.
+
+        `fit` does this from its own epochs x steps; call it first when a training
+        run spans several `fit` calls (as `keras-gans train` does, one per epoch).
+        Call before the first step: the value is fixed when the step is traced.
+        Returns the schedules it set.
+        """
+        updated = [s for s in self._schedules() if s.total_steps is None]
+        for schedule in updated:
+            schedule.total_steps = int(total_steps)
+        return updated
 
     def _schedules(self):
         for name in self.OPTIMIZERS:
