@@ -9,6 +9,7 @@ from keras_gans import data  # noqa: E402
 from keras_gans import distribute  # noqa: E402
 from keras_gans import losses  # noqa: E402
 from keras_gans import models  # noqa: E402
+from keras_gans import training  # noqa: E402
 from keras_gans import evaluation, metrics  # noqa: E402
 from keras_gans.models import (  # noqa: E402
     CGAN, DCGAN, GAN, WGAN, WGANGP, BiGAN, CycleGAN, GANModel,
@@ -18,5 +19,5 @@ __version__ = "0.1.0"
 
 __all__ = [
     "GAN", "DCGAN", "WGAN", "WGANGP", "CycleGAN", "BiGAN", "GANModel",
-    "callbacks", "data", "distribute", "evaluation", "losses", "metrics", "models",
+    "callbacks", "data", "distribute", "evaluation", "losses", "metrics", "models", "training",
 ]

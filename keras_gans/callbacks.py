@@ -184,3 +184,59 @@ class FID(keras.callbacks.Callback):
                 f"{name}={results[name]:.4g}" for name in ("fid", "kid") if name in results
             )
             print(f"\nEpoch {epoch + 1}: {figures} ({self.num_samples} samples)")
+
+
+class NonFiniteGuard(keras.callbacks.Callback):
+    """Stops training at the first step whose logged loss is NaN or infinite.
+
+    Raises `FloatingPointError` naming the variant, the step and the loss, from
+    `on_train_batch_end`: callbacks listed after it (a backup, a checkpoint) do not
+    run for that step, so the last state they saved is a good one.
+
+    Under `mixed_float16` an overflowing step is the loss scaler's business: it skips
+    the step and lowers the scale, leaving the weights finite. There the guard stops
+    training only if a weight has become non-finite.
+    """
+
+    def on_train_batch_end(self, batch, logs=None):
+        bad = {name: value for name, value in (logs or {}).items()
+               if not np.all(np.isfinite(np.asarray(value, dtype="float64")))}
+        if not bad:
+            return
+        model = self.model
+        if model.dtype_policy.name == "mixed_float16" and all(
+            np.all(np.isfinite(keras.ops.convert_to_numpy(v))) for v in model.trainable_weights
+        ):
+            return
+        step = int(model.step_counter.numpy()) if hasattr(model, "step_counter") else batch + 1
+        losses = ", ".join(f"{name}={float(np.asarray(value).ravel()[0])}"
+                           for name, value in bad.items())
+        raise FloatingPointError(
+            f"{type(model).__name__} diverged: non-finite {losses} at step {step} "
+            f"(batch {batch + 1} of this epoch). Training stopped; the last backup or "
+            "checkpoint written before this step is intact. Try a lower learning rate, "
+            "or check the data for NaN."
+        )
+
+
+class ModelExport(keras.callbacks.Callback):
+    """Saves the whole model (`.keras`, optimizer state included) at each epoch end.
+
+    Unlike `keras.callbacks.ModelCheckpoint`, the file is written atomically: a crash
+    mid-save leaves the previous file, never a truncated one.
+
+    Args:
+        path: str, a `.keras` file, overwritten each epoch.
+    """
+
+    def __init__(self, path):
+        super().__init__()
+        if not os.fspath(path).endswith(".keras"):
+            raise ValueError(f"`path` must end in .keras. Received: path={path!r}")
+        self.path = os.fspath(path)
+
+    def on_epoch_end(self, epoch, logs=None):
+        from keras_gans.io_utils import atomic_path
+
+        with atomic_path(self.path) as temporary:
+            self.model.save(temporary)

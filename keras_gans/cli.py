@@ -20,7 +20,8 @@ def _parser():
         help="train a variant with model.fit",
         description="Trains VARIANT and writes under OUT: samples/epoch_NNNN.png, "
         "logs/ (TensorBoard), checkpoints/last.keras, backup/ (re-running the same "
-        "command resumes from the last finished epoch) and model.keras.",
+        "command after a crash resumes from the last backup, every --backup-every "
+        "steps) and model.keras.",
     )
     train.add_argument("variant", help="gan, dcgan, wgan, wgan_gp, cgan, cyclegan or bigan")
     train.add_argument(
@@ -42,6 +43,10 @@ def _parser():
                        help="images in each epoch's sample grid")
     train.add_argument("--out", required=True, help="output directory")
     train.add_argument("--verbose", type=int, default=1, choices=(0, 1, 2))
+    train.add_argument("--backup-every", type=int, default=100,
+                       help="steps between backups (a killed run resumes from the last)")
+    train.add_argument("--deterministic", action="store_true",
+                       help="enable TensorFlow op determinism (bit-exact resume)")
     train.add_argument("--strategy", default="auto",
                        choices=("auto", "one_device", "mirrored", "multi_worker", "tpu"),
                        help="tf.distribute strategy (multi_worker reads TF_CONFIG)")
@@ -93,7 +98,8 @@ def train(args):
     from keras_gans.io_utils import atomic_path
 
     variant = kg.models.get(args.variant)
-    for flag in ("epochs", "batch_size", "steps_per_epoch", "latent_dim", "num_samples"):
+    for flag in ("epochs", "batch_size", "steps_per_epoch", "latent_dim", "num_samples",
+                 "backup_every"):
         value = getattr(args, flag)
         if value is not None and value <= 0:
             raise ValueError(f"--{flag.replace('_', '-')} must be positive; received {value}.")
@@ -109,7 +115,14 @@ def train(args):
     default_batch_size = getattr(variant, "DEFAULT_BATCH_SIZE", None)
     batch_size = args.batch_size or default_batch_size or (100 if variant is kg.GAN else 128)
     dataset_name = args.dataset or getattr(variant, "DEFAULT_DATASET", "fashion_mnist")
-    dataset = _training_data(variant, dataset_name, batch_size, args.seed, args.data_dir)
+
+    def epoch_dataset(epoch):
+        # The shuffle of epoch e is seeded from (seed, e) alone, so a resumed run
+        # reads exactly the batches the interrupted one would have read.
+        return _training_data(variant, dataset_name, batch_size,
+                              args.seed * 1_000_003 + epoch, args.data_dir)
+
+    dataset = epoch_dataset(0)
     images_spec = dataset.element_spec  # images, (images, labels) or (images_a, images_b)
     while isinstance(images_spec, tuple):
         images_spec = images_spec[0]
@@ -118,25 +131,40 @@ def train(args):
         raise ValueError(f"{args.variant} has no latent input; drop --latent-dim.")
     if args.latent_dim:
         options["latent_dim"] = args.latent_dim
+    if args.deterministic:
+        import tensorflow as tf
+
+        tf.config.experimental.enable_op_determinism()
     kg.distribute.set_precision(args.precision)
     with kg.distribute.get_strategy(args.strategy).scope():
         model = variant(**options)
         model.compile()
 
+    steps_per_epoch = args.steps_per_epoch or int(dataset.cardinality())
+    if steps_per_epoch <= 0:
+        raise ValueError(
+            f"Cannot tell how many batches {args.dataset!r} holds; pass --steps-per-epoch."
+        )
+    if hasattr(model, "set_total_steps"):
+        # A schedule over the whole run (CycleGAN's linear decay to zero) needs its
+        # length now: fit_resumable calls fit() once per epoch.
+        model.set_total_steps(args.epochs * steps_per_epoch)
     callbacks = [
-        keras.callbacks.BackupAndRestore(os.path.join(out, "backup")),
         kg.callbacks.SampleGrid(
             os.path.join(out, "samples"),
             num_samples=args.num_samples,
             log_dir=os.path.join(out, "logs", "samples"),
         ),
         keras.callbacks.TensorBoard(os.path.join(out, "logs")),
-        keras.callbacks.ModelCheckpoint(os.path.join(out, "checkpoints", "last.keras")),
+        kg.callbacks.ModelExport(os.path.join(out, "checkpoints", "last.keras")),
     ]
-    model.fit(
-        dataset,
+    kg.training.fit_resumable(
+        model,
+        epoch_dataset,
         epochs=args.epochs,
-        steps_per_epoch=args.steps_per_epoch,
+        steps_per_epoch=steps_per_epoch,
+        backup_dir=os.path.join(out, "backup"),
+        every_n_steps=args.backup_every,
         callbacks=callbacks,
         verbose=args.verbose,
     )
@@ -223,6 +251,9 @@ def main(argv=None):
     except ValueError as error:
         print(f"keras-gans: error: {error}", file=sys.stderr)
         return 2
+    except FloatingPointError as error:
+        print(f"keras-gans: error: {error}", file=sys.stderr)
+        return 3
     return 0
 
 

@@ -17,11 +17,12 @@ def atomic_path(path):
     directory = os.path.dirname(os.path.abspath(path))
     try:
         os.makedirs(directory, exist_ok=True)
-        # The real extension stays last: Keras picks the file format from it.
+        # The real (compound) extension stays last: Keras picks the file format from
+        # it (".keras", ".weights.h5").
+        name = os.path.basename(path)
+        extension = name[name.index(".", 1):] if "." in name[1:] else ""
         handle, temporary = tempfile.mkstemp(
-            dir=directory,
-            prefix=f".{os.path.basename(path)}.",
-            suffix=".partial" + os.path.splitext(path)[1],
+            dir=directory, prefix=f".{name}.", suffix=".partial" + extension
         )
     except OSError as error:
         raise ValueError(

@@ -1,0 +1,150 @@
+"""Training that survives being killed: exact resume from a backup, and a NaN guard.
+
+`fit_resumable` is what `keras-gans train` runs. It differs from a plain `model.fit`
+with `keras.callbacks.BackupAndRestore` in three ways, each needed for a resumed run to
+end with the same weights as an uninterrupted one:
+
+- the backup is written every `every_n_steps` steps (and at each epoch end) and a
+  killed run resumes at that step, not at the start of the epoch;
+- the data of epoch e is `epoch_dataset(e)`, a pure function of e (the caller seeds
+  its shuffle from e), so the resumed run sees the batches the lost one would have;
+- the backup holds everything the step depends on: weights, both optimizers' moments
+  and iteration counters, the loss scale, the model's step counter (which keys all of
+  its random draws) and the state of random layers (`GANModel.save_own_variables`).
+
+Every file is written atomically, and a step with a non-finite loss stops training
+before the backup is written, so the last backup is always a good state.
+"""
+
+import glob
+import json
+import os
+
+import keras
+
+from keras_gans.callbacks import NonFiniteGuard
+from keras_gans.io_utils import atomic_path, write_bytes
+
+PROGRESS_FILE = "progress.json"
+
+
+class Backup(keras.callbacks.Callback):
+    """Writes the training state to `directory` every `every_n_steps` steps.
+
+    The state is `state-<step>.weights.h5` (`model.save_weights`) and `progress.json`
+    naming it with the epoch and the steps done in that epoch; the json is replaced
+    only after the weights are complete, and older states are deleted after that.
+
+    Args:
+        directory: str, the backup directory.
+        every_n_steps: int, defaults to 100.
+    """
+
+    def __init__(self, directory, every_n_steps=100):
+        super().__init__()
+        if not isinstance(every_n_steps, int) or every_n_steps <= 0:
+            raise ValueError(f"`every_n_steps` must be a positive int. Received: {every_n_steps!r}")
+        self.directory = os.fspath(directory)
+        self.every_n_steps = every_n_steps
+        self.step_offset = 0  # steps of the current epoch done before this fit() call
+        self._epoch = 0
+
+    def progress(self):
+        """`(epoch, steps_done_in_epoch, weights_file)` of the last backup, or None."""
+        path = os.path.join(self.directory, PROGRESS_FILE)
+        if not os.path.exists(path):
+            return None
+        try:
+            with open(path) as file:
+                progress = json.load(file)
+            weights = os.path.join(self.directory, progress["weights"])
+            return int(progress["epoch"]), int(progress["steps_in_epoch"]), weights
+        except (OSError, ValueError, KeyError, TypeError) as error:
+            raise ValueError(
+                f"The backup in {self.directory!r} is unreadable ({error}). Delete the "
+                "directory to start over."
+            ) from error
+
+    def restore(self, model):
+        """Loads the last backup into `model`; returns `(epoch, steps_done_in_epoch)`."""
+        progress = self.progress()
+        if progress is None:
+            return 0, 0
+        epoch, steps, weights = progress
+        try:
+            model.load_weights(weights)
+        except Exception as error:  # a foreign or damaged file: say which
+            raise ValueError(
+                f"Cannot restore the backup {weights!r} into this "
+                f"{type(model).__name__}: {error}. It was written by another model or "
+                "is damaged; delete the backup directory to start over."
+            ) from error
+        return epoch, steps
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self._epoch = epoch
+
+    def on_train_batch_end(self, batch, logs=None):
+        step = int(self.model.step_counter.numpy())
+        if step % self.every_n_steps == 0:
+            self.save(self._epoch, self.step_offset + batch + 1)
+
+    def on_epoch_end(self, epoch, logs=None):
+        self.step_offset = 0
+        self.save(epoch + 1, 0)
+
+    def save(self, epoch, steps_in_epoch):
+        step = int(self.model.step_counter.numpy())
+        name = f"state-{step:010d}.weights.h5"
+        with atomic_path(os.path.join(self.directory, name)) as temporary:
+            self.model.save_weights(temporary)
+        progress = {"epoch": epoch, "steps_in_epoch": steps_in_epoch, "weights": name,
+                    "step": step}
+        write_bytes(os.path.join(self.directory, PROGRESS_FILE),
+                    json.dumps(progress).encode())
+        for old in glob.glob(os.path.join(self.directory, "state-*.weights.h5")):
+            if os.path.basename(old) != name:
+                os.remove(old)
+
+
+def fit_resumable(model, epoch_dataset, epochs, steps_per_epoch, backup_dir,
+                  every_n_steps=100, callbacks=(), verbose=1):
+    """Trains `model` for `epochs`, resuming from `backup_dir` if a backup is there.
+
+    Args:
+        model: a compiled `GANModel`.
+        epoch_dataset: callable `epoch -> tf.data.Dataset` giving that epoch's batches;
+            it must return the same batches for the same epoch.
+        epochs: int, the total number of epochs.
+        steps_per_epoch: int, the batches of one epoch.
+        backup_dir: str, where `Backup` writes.
+        every_n_steps: int, defaults to 100. Steps between backups.
+        callbacks: further Keras callbacks (sample grids, TensorBoard, ...).
+        verbose: Keras's `verbose`.
+
+    Returns:
+        dict of every logged metric, one value per epoch trained by this call.
+    """
+    backup = Backup(backup_dir, every_n_steps=every_n_steps)
+    epoch, steps_done = backup.restore(model)
+    if epoch >= epochs:
+        return {}
+    # The guard comes before the backup: a non-finite step is never saved.
+    callbacks = [NonFiniteGuard(), *callbacks, backup]
+    history = {}
+    while epoch < epochs:
+        backup.step_offset = steps_done
+        # One fit() per epoch, so each epoch reads its own data from its first
+        # unfinished step (Keras would restart a resumed epoch from its first batch).
+        result = model.fit(
+            epoch_dataset(epoch).skip(steps_done),
+            initial_epoch=epoch,
+            epochs=epoch + 1,
+            steps_per_epoch=steps_per_epoch - steps_done,
+            callbacks=callbacks,
+            verbose=verbose,
+        )
+        for name, values in result.history.items():
+            history.setdefault(name, []).extend(values)
+        epoch, steps_done = epoch + 1, 0
+    return history

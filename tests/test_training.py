@@ -1,0 +1,140 @@
+"""Exact resume after a crash, and the NaN guard (keras_gans.training)."""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import keras
+import numpy as np
+import pytest
+import tensorflow as tf
+
+import keras_gans as kg
+from conftest import weights_of
+
+STEPS_PER_EPOCH, BATCH = 6, 16
+
+
+class Crash(Exception):
+    pass
+
+
+class CrashAtStep(keras.callbacks.Callback):
+    def __init__(self, step):
+        super().__init__()
+        self.step = step
+
+    def on_train_batch_end(self, batch, logs=None):
+        if int(self.model.step_counter.numpy()) == self.step:
+            raise Crash
+
+
+def _model(variant):
+    model = variant(seed=0)
+    model.compile()
+    return model
+
+
+@pytest.mark.parametrize("name", ["gan", "dcgan"])
+def test_resume_after_a_crash_mid_epoch_gives_the_uninterrupted_weights(
+    name, fashion_images, fashion_labels, tmp_path
+):
+    variant = kg.models.get(name)
+    n = STEPS_PER_EPOCH * BATCH
+    images = np.round((fashion_images[:n] + 1) * 127.5).astype("uint8")
+    epoch_dataset = lambda e: kg.data.from_arrays(images, batch_size=BATCH, seed=e)  # noqa: E731
+
+    reference = _model(variant)
+    kg.training.fit_resumable(reference, epoch_dataset, epochs=2, steps_per_epoch=STEPS_PER_EPOCH,
+                              backup_dir=tmp_path / "a", every_n_steps=2, verbose=0)
+    assert int(reference.step_counter.numpy()) == 12
+
+    crashed = _model(variant)
+    with pytest.raises(Crash):  # dies at step 9, mid epoch 2; last backup at step 8
+        kg.training.fit_resumable(crashed, epoch_dataset, epochs=2,
+                                  steps_per_epoch=STEPS_PER_EPOCH, backup_dir=tmp_path / "b",
+                                  every_n_steps=2, callbacks=[CrashAtStep(9)], verbose=0)
+    progress = json.loads((tmp_path / "b" / "progress.json").read_text())
+    assert (progress["epoch"], progress["steps_in_epoch"], progress["step"]) == (1, 2, 8)
+
+    resumed = _model(variant)  # a new process would build a fresh model
+    kg.training.fit_resumable(resumed, epoch_dataset, epochs=2, steps_per_epoch=STEPS_PER_EPOCH,
+                              backup_dir=tmp_path / "b", every_n_steps=2, verbose=0)
+    assert int(resumed.step_counter.numpy()) == 12
+    for a, b in zip(weights_of(reference), weights_of(resumed)):
+        np.testing.assert_array_equal(a, b)
+    for name in ("generator_optimizer", "discriminator_optimizer"):
+        for a, b in zip(getattr(reference, name).variables, getattr(resumed, name).variables):
+            np.testing.assert_array_equal(keras.ops.convert_to_numpy(a),
+                                          keras.ops.convert_to_numpy(b))
+
+
+def test_cli_run_killed_with_sigkill_resumes_to_the_same_weights(tmp_path):
+    def command(out):
+        return [sys.executable, "-m", "keras_gans.cli", "train", "dcgan", "--epochs", "2",
+                "--steps-per-epoch", "20", "--batch-size", "16", "--backup-every", "5",
+                "--deterministic", "--num-samples", "4", "--verbose", "0", "--out", str(out)]
+
+    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2")
+    done = subprocess.run(command(tmp_path / "a"), env=env, capture_output=True, text=True,
+                          timeout=600)
+    assert done.returncode == 0, done.stderr[-2000:]
+
+    victim = subprocess.Popen(command(tmp_path / "b"), env=env, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL)
+    progress_file = tmp_path / "b" / "backup" / "progress.json"
+    deadline = time.time() + 600
+    while time.time() < deadline and victim.poll() is None:
+        if progress_file.exists() and json.loads(progress_file.read_text())["step"] >= 25:
+            victim.send_signal(signal.SIGKILL)
+            break
+        time.sleep(0.02)
+    victim.wait(timeout=60)
+    assert victim.returncode == -signal.SIGKILL, "the run finished before it could be killed"
+    assert not (tmp_path / "b" / "model.keras").exists()
+    assert json.loads(progress_file.read_text())["steps_in_epoch"] > 0  # killed mid-epoch
+
+    resumed = subprocess.run(command(tmp_path / "b"), env=env, capture_output=True, text=True,
+                             timeout=600)
+    assert resumed.returncode == 0, resumed.stderr[-2000:]
+    a = keras.saving.load_model(tmp_path / "a" / "model.keras")
+    b = keras.saving.load_model(tmp_path / "b" / "model.keras")
+    assert int(b.step_counter.numpy()) == 40
+    for x, y in zip(weights_of(a), weights_of(b)):
+        np.testing.assert_array_equal(x, y)
+
+
+def test_non_finite_loss_stops_training_and_keeps_the_last_good_backup(fashion_images, tmp_path):
+    model = kg.GAN(seed=0)
+    # An absurd learning rate makes the losses overflow within a few steps.
+    model.compile(generator_optimizer=keras.optimizers.SGD(1e12),
+                  discriminator_optimizer=keras.optimizers.SGD(1e12))
+    images = fashion_images[:20 * 32]
+    with pytest.raises(FloatingPointError, match=r"GAN diverged: non-finite .*loss=.* at step \d+"):
+        kg.training.fit_resumable(
+            model, lambda e: tf.data.Dataset.from_tensor_slices(images).batch(32),
+            epochs=1, steps_per_epoch=20, backup_dir=tmp_path, every_n_steps=1, verbose=0)
+    progress = json.loads((tmp_path / "progress.json").read_text())
+    assert progress["step"] < int(model.step_counter.numpy())
+    restored = kg.GAN(seed=0)
+    restored.compile(generator_optimizer=keras.optimizers.SGD(1.0),
+                     discriminator_optimizer=keras.optimizers.SGD(1.0))
+    restored.load_weights(tmp_path / progress["weights"])
+    assert all(np.all(np.isfinite(w)) for w in weights_of(restored))
+    assert [p.name for p in tmp_path.iterdir() if "partial" in p.name] == []
+
+
+def test_a_damaged_backup_gives_a_clear_error(tmp_path):
+    (tmp_path / "progress.json").write_text('{"epoch": 1, "steps_in_epoch": 0, "weights": "x.weights.h5"}')
+    (tmp_path / "x.weights.h5").write_bytes(b"garbage")
+    model = _model(kg.DCGAN)
+    with pytest.raises(ValueError, match="Cannot restore the backup"):
+        kg.training.fit_resumable(model, lambda e: None, epochs=2, steps_per_epoch=1,
+                                  backup_dir=tmp_path, verbose=0)
+    (tmp_path / "progress.json").write_text("{not json")
+    with pytest.raises(ValueError, match="unreadable"):
+        kg.training.fit_resumable(model, lambda e: None, epochs=2, steps_per_epoch=1,
+                                  backup_dir=tmp_path, verbose=0)
