@@ -160,17 +160,25 @@ class WGAN(GANModel):
     def train_step(self, data):
         real = data[0] if isinstance(data, (tuple, list)) else data
         minibatches = self.critic_minibatches(real)
+        applied = []
         for step, real_minibatch in enumerate(minibatches):
-            critic_logs = self.critic_update(real_minibatch, step)
+            # Each update starts once the previous one is applied. Under a strategy
+            # the generator's synchronized batch norm and the critic's gradient
+            # all-reduce are collectives every replica must issue in the same order;
+            # unordered, 2 replicas of WGAN-GP mismatched them and aborted.
+            with tf.control_dependencies(applied):
+                critic_logs = self.critic_update(real_minibatch, step)
+                applied = [ops.convert_to_tensor(self.critic.trainable_variables[0])]
 
         # Update the generator once, on fresh noise of the critic's minibatch size.
-        z = self.sample_latent(ops.shape(minibatches[0])[0], "generator_step")
-        generator_loss = self.apply_update(
-            "generator_optimizer",
-            lambda: losses.wasserstein_generator_loss(
-                self.critic(self.generator(z, training=True), training=True)
-            ),
-        )
+        with tf.control_dependencies(applied):
+            z = self.sample_latent(ops.shape(minibatches[0])[0], "generator_step")
+            generator_loss = self.apply_update(
+                "generator_optimizer",
+                lambda: losses.wasserstein_generator_loss(
+                    self.critic(self.generator(z, training=True), training=True)
+                ),
+            )
         return self.finish_step(generator_loss=generator_loss, **critic_logs)
 
     def critic_minibatches(self, real):
