@@ -174,30 +174,32 @@ def train(args):
     print(f"Saved {path}; sample grids in {os.path.join(out, 'samples')}")
 
 
-def sample(args):
+def _load_model(path):
+    """Loads a `.keras` file, turning Keras's many failure types into one ValueError."""
     import keras
 
-    import keras_gans  # noqa: F401  (registers the variants for deserialization)
+    import keras_gans  # noqa: F401 registers the variants for deserialization
+
+    if not os.path.isfile(path):
+        raise ValueError(f"No such model file: {path!r}.")
+    try:
+        return keras.saving.load_model(path)
+    except Exception as error:  # a truncated zip, a foreign config, missing weights...
+        raise ValueError(f"Cannot load {path!r} as a keras-gans model: {error}") from error
+
+
+def sample(args):
     from keras_gans.images import save_grid
 
     if args.num <= 0:
         raise ValueError(f"--num must be positive; received {args.num}.")
-    if not os.path.isfile(args.model):
-        raise ValueError(f"No such model file: {args.model!r}.")
-    try:
-        model = keras.saving.load_model(args.model)
-    except Exception as error:  # Keras raises many types for a bad file
-        raise ValueError(
-            f"Cannot load {args.model!r} as a keras-gans model: {error}"
-        ) from error
+    model = _load_model(args.model)
     save_grid(args.out, model.grid_samples(args.num, seed=args.seed))
     print(f"Wrote {args.out}")
 
 
 def evaluate(args):
     import json
-
-    import keras
 
     import keras_gans as kg
     from keras_gans.io_utils import write_bytes
@@ -207,14 +209,7 @@ def evaluate(args):
             f"--num must be >= 2 and --batch-size positive; received {args.num}, "
             f"{args.batch_size}."
         )
-    if not os.path.isfile(args.model):
-        raise ValueError(f"No such model file: {args.model!r}.")
-    try:
-        model = keras.saving.load_model(args.model)
-    except Exception as error:  # Keras raises many types for a bad file
-        raise ValueError(
-            f"Cannot load {args.model!r} as a keras-gans model: {error}"
-        ) from error
+    model = _load_model(args.model)
     evaluator = kg.evaluation.Evaluator(args.dataset, split=args.split,
                                         extractor=args.extractor)
     results = evaluator.evaluate(model, args.num, seed=args.seed,
