@@ -1,7 +1,9 @@
-"""The `keras-gans` command line: train, sample.
+"""The `keras-gans` command line: train, sample, evaluate, presets.
 
     keras-gans train dcgan --dataset fashion_mnist --epochs 20 --out runs/dcgan
     keras-gans sample runs/dcgan/model.keras --num 64 --out grid.png
+    keras-gans sample dcgan_fashion_mnist --num 64 --out grid.png
+    keras-gans presets
 """
 
 import argparse
@@ -54,7 +56,8 @@ def _parser():
                        choices=("float32", "mixed_float16", "mixed_bfloat16"))
 
     sample = commands.add_parser("sample", help="write a grid of generated images")
-    sample.add_argument("model", help="a .keras file written by keras-gans or model.save")
+    sample.add_argument("model", help="a .keras file written by keras-gans or model.save, "
+                        "or a preset name (see `keras-gans presets`)")
     sample.add_argument("--num", type=int, default=64)
     sample.add_argument("--seed", type=int, default=0)
     sample.add_argument("--out", required=True, help="PNG file to write")
@@ -76,6 +79,14 @@ def _parser():
     evaluate.add_argument("--seed", type=int, default=0)
     evaluate.add_argument("--batch-size", type=int, default=500)
     evaluate.add_argument("--json", default=None, help="also write the results here")
+
+    commands.add_parser(
+        "presets",
+        help="list the pretrained presets",
+        description="Lists the pretrained presets: name, variant, parameters, measured "
+        "domain FID and KID, description. Load one with kg.<Variant>.from_preset(name) "
+        "or `keras-gans sample NAME`.",
+    )
     return parser
 
 
@@ -188,12 +199,48 @@ def _load_model(path):
         raise ValueError(f"Cannot load {path!r} as a keras-gans model: {error}") from error
 
 
+def _load_model_or_preset(name):
+    """A `.keras` file if `name` is one on disk, else the preset of that name."""
+    from keras_gans import presets
+
+    if not os.path.exists(name) and not name.endswith(".keras"):
+        if name not in presets.PRESETS:
+            raise ValueError(
+                f"{name!r} is neither a model file nor a preset. Presets: "
+                f"{presets.names()} (`keras-gans presets` describes them)."
+            )
+        return presets.load(name)
+    return _load_model(name)
+
+
+def list_presets(args):
+    from keras_gans import presets
+
+    rows = [("preset", "variant", "params", "FID", "KID", "description")]
+    for name in presets.names():
+        metadata = presets.get(name)["metadata"]
+        metrics = metadata.get("metrics") or {}
+        rows.append((
+            name,
+            metadata["variant"],
+            f"{metadata['params'] / 1e6:.2f}M",
+            f"{metrics['fid']:.2f}" if "fid" in metrics else "-",
+            f"{metrics['kid']:.2f}" if "kid" in metrics else "-",
+            metadata["description"],
+        ))
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
+    for row in rows:
+        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths)) + "  " + row[-1])
+    print("\nFID, KID: domain features, 10,000 samples vs the Fashion-MNIST test split "
+          "(docs/evaluation.md); recipes and sample grids: zoo/README.md.")
+
+
 def sample(args):
     from keras_gans.images import save_grid
 
     if args.num <= 0:
         raise ValueError(f"--num must be positive; received {args.num}.")
-    model = _load_model(args.model)
+    model = _load_model_or_preset(args.model)
     save_grid(args.out, model.grid_samples(args.num, seed=args.seed))
     print(f"Wrote {args.out}")
 
@@ -242,7 +289,8 @@ def main(argv=None):
     args = _parser().parse_args(argv)
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     try:
-        {"train": train, "sample": sample, "evaluate": evaluate}[args.command](args)
+        {"train": train, "sample": sample, "evaluate": evaluate,
+         "presets": list_presets}[args.command](args)
     except ValueError as error:
         print(f"keras-gans: error: {error}", file=sys.stderr)
         return 2

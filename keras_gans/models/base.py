@@ -226,6 +226,31 @@ class GANModel(keras.Model):
             config["dtype"] = keras.dtype_policies.deserialize(config["dtype"])
         return cls(**config)
 
+    @classmethod
+    def from_preset(cls, name, compile=True):
+        """Loads the pretrained preset `name` (see `kg.presets.list()`).
+
+        The weights come from the user's cache, the package or the preset's URL, their
+        sha256 checked first (`keras_gans/presets/loader.py`).
+
+        Args:
+            name: str, a preset name, e.g. `"dcgan_fashion_mnist"`.
+            compile: bool, defaults to True: also restore the optimizers' state.
+
+        Returns:
+            An instance of this class (or of a subclass: a DCGAN preset is a GAN).
+            A preset of another variant raises `ValueError` naming the right class.
+
+        Example:
+        ```python
+        model = kg.DCGAN.from_preset("dcgan_fashion_mnist")
+        model.generate(16, seed=0).shape  # (16, 28, 28, 1)
+        ```
+        """
+        from keras_gans import presets
+
+        return presets.load(name, expected_class=cls, compile=compile)
+
     # ------------------------------------------------------------------ saving
 
     def _random_states(self):

@@ -1,0 +1,194 @@
+"""What every zoo script shares: train a preset's recipe, measure it, write its files.
+
+A zoo script is a `Recipe` and one call:
+
+```python
+from _common import Recipe, main
+
+RECIPE = Recipe(name="dcgan_fashion_mnist", variant="dcgan", epochs=25)
+
+if __name__ == "__main__":
+    main(RECIPE)
+```
+
+`python zoo/<preset>.py [--epochs N --out DIR]` then writes, under DIR (default
+`runs/zoo/<preset>`):
+
+- `backup/`, `samples/epoch_NNNN.png`, `checkpoints/last.keras`: the training run
+  (`kg.training.fit_resumable`; running the same command again after a crash resumes
+  it, and running it with a larger `--epochs` continues it);
+- `<preset>.keras`: the preset file (config, weights, optimizer state) that
+  `keras_gans/presets/` ships, and `<preset>.keras.sha256`;
+- `metrics.json`: domain FID, KID, IS of 10,000 samples (`kg.evaluation.Evaluator`,
+  reference = Fashion-MNIST test), the sha256, the parameter count, the command and the
+  wall times;
+- `grid.png`: 64 samples, seed 0 (what `keras-gans sample <preset>` draws).
+"""
+
+import argparse
+import dataclasses
+import hashlib
+import json
+import os
+import shlex
+import sys
+import time
+
+os.environ.setdefault("KERAS_BACKEND", "tensorflow")
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+
+@dataclasses.dataclass
+class Recipe:
+    """A preset's training recipe.
+
+    Args:
+        name: str, the preset name (`"dcgan_fashion_mnist"`).
+        variant: str, a key of `kg.models.VARIANTS` (`"dcgan"`).
+        epochs: int, the epochs of the published preset.
+        dataset: str, a `kg.data.load` name, defaults to `"fashion_mnist"`.
+        batch_size: int, defaults to 128.
+        seed: int, defaults to 0: the model's seed and the data shuffle's.
+        model_options: dict, extra constructor arguments of the variant.
+        reference: str, the evaluation's reference dataset (test split).
+        num_eval_samples: int, defaults to 10,000.
+    """
+
+    name: str
+    variant: str
+    epochs: int
+    dataset: str = "fashion_mnist"
+    batch_size: int = 128
+    seed: int = 0
+    model_options: dict = dataclasses.field(default_factory=dict)
+    reference: str = "fashion_mnist"
+    num_eval_samples: int = 10_000
+
+
+def sha256_of(path):
+    digest = hashlib.sha256()
+    with open(path, "rb") as file:
+        for block in iter(lambda: file.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _parse(recipe, argv):
+    parser = argparse.ArgumentParser(
+        description=f"Reproduces the {recipe.name} preset: trains, evaluates, writes "
+        "the .keras file, its sha256, metrics.json and grid.png."
+    )
+    parser.add_argument("--epochs", type=int, default=recipe.epochs)
+    parser.add_argument("--out", default=os.path.join("runs", "zoo", recipe.name))
+    parser.add_argument("--steps-per-epoch", type=int, default=None,
+                        help="fewer steps per epoch (smoke tests only)")
+    parser.add_argument("--num-eval-samples", type=int, default=recipe.num_eval_samples)
+    parser.add_argument("--verbose", type=int, default=2, choices=(0, 1, 2))
+    return parser.parse_args(argv)
+
+
+def train(recipe, epochs, out, steps_per_epoch=None, verbose=2):
+    """Trains the recipe's model under `out` (resuming a backup there); returns it."""
+    import keras
+
+    import keras_gans as kg
+
+    variant = kg.models.get(recipe.variant)
+    with_labels = bool(variant.CONDITIONAL)
+
+    def epoch_dataset(epoch):
+        # As `keras-gans train`: epoch e's shuffle depends on (seed, e) alone.
+        return kg.data.load(recipe.dataset, split="train", batch_size=recipe.batch_size,
+                            with_labels=with_labels, seed=recipe.seed * 1_000_003 + epoch)
+
+    dataset = epoch_dataset(0)
+    spec = dataset.element_spec
+    while isinstance(spec, tuple):
+        spec = spec[0]
+    model = variant(image_shape=tuple(spec.shape[1:]), seed=recipe.seed,
+                    **recipe.model_options)
+    model.compile()
+    steps_per_epoch = steps_per_epoch or int(dataset.cardinality())
+    if hasattr(model, "set_total_steps"):
+        model.set_total_steps(epochs * steps_per_epoch)
+    kg.training.fit_resumable(
+        model, epoch_dataset, epochs=epochs, steps_per_epoch=steps_per_epoch,
+        backup_dir=os.path.join(out, "backup"),
+        callbacks=[
+            kg.callbacks.SampleGrid(os.path.join(out, "samples"), num_samples=64),
+            kg.callbacks.ModelExport(os.path.join(out, "checkpoints", "last.keras")),
+            keras.callbacks.CSVLogger(os.path.join(out, "history.csv"), append=True),
+        ],
+        verbose=verbose,
+    )
+    return model
+
+
+def main(recipe, argv=None):
+    import keras
+
+    import keras_gans as kg
+    from keras_gans.images import save_grid
+    from keras_gans.io_utils import atomic_path, write_bytes
+
+    args = _parse(recipe, argv)
+    out = os.path.abspath(args.out)
+    os.makedirs(out, exist_ok=True)
+    command = "python " + " ".join(shlex.quote(a) for a in [sys.argv[0], *sys.argv[1:]])
+
+    # Training time is summed over runs of this command (a resumed or extended run adds
+    # to it), so the figure stays that of the whole training.
+    timing_path = os.path.join(out, "timing.json")
+    timing = {"train_seconds": 0.0}
+    if os.path.exists(timing_path):
+        with open(timing_path) as file:
+            timing = json.load(file)
+    start = time.time()
+    model = train(recipe, args.epochs, out, args.steps_per_epoch, args.verbose)
+    timing["train_seconds"] += time.time() - start
+    write_bytes(timing_path, json.dumps(timing).encode())
+
+    preset_path = os.path.join(out, f"{recipe.name}.keras")
+    with atomic_path(preset_path) as temporary:
+        model.save(temporary)
+    sha256 = sha256_of(preset_path)
+    write_bytes(preset_path + ".sha256", f"{sha256}  {recipe.name}.keras\n".encode())
+
+    # Measured on the file as a user gets it, not on the in-memory model.
+    model = keras.saving.load_model(preset_path)
+    save_grid(os.path.join(out, "grid.png"), model.grid_samples(64, seed=0))
+    start = time.time()
+    evaluator = kg.evaluation.Evaluator(recipe.reference, split="test")
+    results = evaluator.evaluate(model, num_samples=args.num_eval_samples, seed=0)
+    eval_seconds = time.time() - start
+
+    metrics = {
+        "preset": recipe.name,
+        "variant": recipe.variant,
+        "epochs": args.epochs,
+        "steps_per_epoch": args.steps_per_epoch,
+        "recipe": dataclasses.asdict(recipe),
+        "command": command,
+        "file": os.path.basename(preset_path),
+        "file_bytes": os.path.getsize(preset_path),
+        "sha256": sha256,
+        "params": int(model.count_params()),
+        "generator_params": int(model.generator.count_params()),
+        "train_seconds": round(timing["train_seconds"], 1),
+        "eval_seconds": round(eval_seconds, 1),
+        "evaluation": {
+            "reference": f"{recipe.reference} test",
+            "extractor": evaluator.extractor.name,
+            "extractor_fingerprint": evaluator.extractor.fingerprint(),
+            "seed": 0,
+            "command": f"keras-gans evaluate {preset_path} --dataset {recipe.reference} "
+                       f"--num {args.num_eval_samples}",
+            **results,
+        },
+    }
+    write_bytes(os.path.join(out, "metrics.json"), json.dumps(metrics, indent=2).encode())
+    print(json.dumps({k: metrics[k] for k in ("preset", "epochs", "sha256", "params",
+                                              "train_seconds")}, indent=2))
+    print(f"FID {results['fid']:.3f}  KID {results.get('kid', float('nan')):.3f}"
+          f" +- {results.get('kid_std', float('nan')):.3f}  -> {out}")
+    return metrics
