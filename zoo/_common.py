@@ -23,6 +23,9 @@ if __name__ == "__main__":
   reference = Fashion-MNIST test), the sha256, the parameter count, the command and the
   wall times;
 - `grid.png`: 64 samples, seed 0 (what `keras-gans sample <preset>` draws).
+
+With `--install` it also copies the `.keras` file into `keras_gans/presets/files/` and
+prints the entry to paste into `keras_gans/presets/<variant>_presets.py`.
 """
 
 import argparse
@@ -84,7 +87,52 @@ def _parse(recipe, argv):
                         help="fewer steps per epoch (smoke tests only)")
     parser.add_argument("--num-eval-samples", type=int, default=recipe.num_eval_samples)
     parser.add_argument("--verbose", type=int, default=2, choices=(0, 1, 2))
+    parser.add_argument("--install", action="store_true",
+                        help="copy the .keras file into keras_gans/presets/files/ and "
+                        "print the entry for keras_gans/presets/<variant>_presets.py")
     return parser.parse_args(argv)
+
+
+def install(metrics, out):
+    """Ships the preset file in the package and prints its registry entry."""
+    import pprint
+    import shutil
+
+    from keras_gans.io_utils import atomic_path
+
+    files = os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir,
+                         "keras_gans", "presets", "files")
+    target = os.path.join(os.path.normpath(files), metrics["file"])
+    with atomic_path(target) as temporary:
+        shutil.copyfile(os.path.join(out, metrics["file"]), temporary)
+    evaluation = metrics["evaluation"]
+    entry = {
+        "metadata": {
+            "description": "...",
+            "variant": metrics["variant"],
+            "params": metrics["params"],
+            "dataset": metrics["recipe"]["dataset"],
+            "recipe": f"python zoo/{metrics['preset']}.py --epochs {metrics['epochs']}",
+            "train_seconds": round(metrics["train_seconds"]),
+            "metrics": {
+                "fid": round(evaluation["fid"], 2),
+                "kid": round(evaluation["kid"], 2),
+                "kid_std": round(evaluation["kid_std"], 2),
+                "inception_score": round(evaluation.get("inception_score", 0.0), 3),
+                "num_samples": evaluation["num_samples"],
+                "reference": evaluation["reference"],
+                "extractor": evaluation["extractor"],
+                "command": "keras-gans evaluate keras_gans/presets/files/"
+                           f"{metrics['file']} --dataset {metrics['recipe']['reference']} "
+                           f"--num {evaluation['num_samples']}",
+            },
+        },
+        "file": metrics["file"],
+        "url": None,
+        "sha256": metrics["sha256"],
+    }
+    print(f"Copied to {target}. Entry:")
+    pprint.pprint({metrics["preset"]: entry}, sort_dicts=False, width=88)
 
 
 def train(recipe, epochs, out, steps_per_epoch=None, verbose=2):
@@ -189,6 +237,8 @@ def main(recipe, argv=None):
     write_bytes(os.path.join(out, "metrics.json"), json.dumps(metrics, indent=2).encode())
     print(json.dumps({k: metrics[k] for k in ("preset", "epochs", "sha256", "params",
                                               "train_seconds")}, indent=2))
+    if args.install:
+        install(metrics, out)
     print(f"FID {results['fid']:.3f}  KID {results.get('kid', float('nan')):.3f}"
           f" +- {results.get('kid_std', float('nan')):.3f}  -> {out}")
     return metrics

@@ -16,6 +16,7 @@ again. Large downloads show a `keras.utils.Progbar`.
 """
 
 import hashlib
+import http.client
 import os
 import urllib.error
 import urllib.request
@@ -116,7 +117,7 @@ def download(url, path, sha256, progress=None):
             f"Cannot download {url}: {error.reason}. Is the server up and the machine "
             "online? A preset shipped in the package needs no download."
         ) from error
-    except (OSError, TimeoutError) as error:  # connection reset mid-transfer, timeout
+    except (OSError, http.client.HTTPException) as error:  # reset, timeout, cut short
         raise ValueError(f"Cannot download {url}: {error}. Nothing was cached.") from error
     return path
 
