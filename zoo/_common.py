@@ -144,10 +144,15 @@ def train(recipe, epochs, out, steps_per_epoch=None, verbose=2):
     variant = kg.models.get(recipe.variant)
     with_labels = bool(variant.CONDITIONAL)
 
+    loader = getattr(variant, "load_training_data", None)  # CycleGAN: two domains
+
     def epoch_dataset(epoch):
         # As `keras-gans train`: epoch e's shuffle depends on (seed, e) alone.
+        seed = recipe.seed * 1_000_003 + epoch
+        if loader is not None:
+            return loader(recipe.dataset, batch_size=recipe.batch_size, seed=seed)
         return kg.data.load(recipe.dataset, split="train", batch_size=recipe.batch_size,
-                            with_labels=with_labels, seed=recipe.seed * 1_000_003 + epoch)
+                            with_labels=with_labels, seed=seed)
 
     dataset = epoch_dataset(0)
     spec = dataset.element_spec

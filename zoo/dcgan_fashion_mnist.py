@@ -8,7 +8,7 @@ for both networks, batch 128, seed 0. See zoo/_common.py for what is written.
 
 from _common import Recipe, main
 
-RECIPE = Recipe(name="dcgan_fashion_mnist", variant="dcgan", epochs=12)
+RECIPE = Recipe(name="dcgan_fashion_mnist", variant="dcgan", epochs=10)
 
 if __name__ == "__main__":
     main(RECIPE)
