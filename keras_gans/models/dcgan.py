@@ -74,12 +74,16 @@ def build_dcgan_generator(image_shape, latent_dim, filters=64, seed=None):
     return keras.Model(z, images, name="generator")
 
 
-def build_dcgan_discriminator(image_shape, filters=64, seed=None):
+def build_dcgan_discriminator(
+    image_shape, filters=64, seed=None, normalization=batch_norm, name="discriminator"
+):
     """Section 3: strided convolutions (no pooling), batch norm, LeakyReLU(0.2).
 
     n stride-2 convolutions double the channels from `filters`; the first has no
     batch norm ("not applying batchnorm to the discriminator input layer"). The last
     feature map is flattened into one output: a logit (the sigmoid is in the loss).
+    `normalization` builds the layer after each convolution but the first (WGAN-GP
+    passes layer norm); its learned offset makes those convolutions' biases redundant.
     """
     steps = num_resolution_steps(*image_shape[:2])
     seeds = LayerSeeds(seed)
@@ -95,11 +99,11 @@ def build_dcgan_discriminator(image_shape, filters=64, seed=None):
             kernel_initializer=seeds.normal(0.02),
         )(x)
         if step > 0:
-            x = batch_norm()(x)
+            x = normalization()(x)
         x = layers.LeakyReLU(0.2)(x)
     x = layers.Flatten()(x)
     logits = layers.Dense(1, kernel_initializer=seeds.normal(0.02), dtype="float32")(x)
-    return keras.Model(images, logits, name="discriminator")
+    return keras.Model(images, logits, name=name)
 
 
 @keras.saving.register_keras_serializable(package="keras_gans")

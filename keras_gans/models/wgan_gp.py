@@ -2,11 +2,11 @@
 of Wasserstein GANs" (arXiv:1704.00028)."""
 
 import keras
-from keras import layers, ops
+from keras import ops
 
 from keras_gans import losses
-from keras_gans.models.dcgan import KERNEL_SIZE, num_resolution_steps
-from keras_gans.models.layers import LayerSeeds, layer_norm
+from keras_gans.models.dcgan import build_dcgan_discriminator
+from keras_gans.models.layers import layer_norm
 from keras_gans.models.wgan import WGAN
 
 
@@ -19,24 +19,9 @@ def build_wgan_gp_critic(image_shape, filters=64, seed=None):
     normalization": batch norm couples the examples of a batch, and the penalty is
     defined per example.
     """
-    steps = num_resolution_steps(*image_shape[:2])
-    seeds = LayerSeeds(seed)
-    images = keras.Input(image_shape, name="images")
-    x = images
-    for step in range(steps):
-        x = layers.Conv2D(
-            filters * 2**step,
-            KERNEL_SIZE,
-            strides=2,
-            padding="same",
-            kernel_initializer=seeds.normal(0.02),
-        )(x)
-        if step > 0:
-            x = layer_norm()(x)
-        x = layers.LeakyReLU(0.2)(x)
-    x = layers.Flatten()(x)
-    scores = layers.Dense(1, kernel_initializer=seeds.normal(0.02), dtype="float32")(x)
-    return keras.Model(images, scores, name="critic")
+    return build_dcgan_discriminator(
+        image_shape, filters, seed=seed, normalization=layer_norm, name="critic"
+    )
 
 
 @keras.saving.register_keras_serializable(package="keras_gans")
