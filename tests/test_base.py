@@ -170,6 +170,8 @@ def _bad_inputs(fashion_images, fashion_labels):
         "empty dataset": (batched(images).filter(lambda x: False), "empty"),
         "empty array": (images[:0], "empty"),
         "unbatched dataset": (tf.data.Dataset.from_tensor_slices(images), "one image"),
+        "batch of one with batch norm": (
+            tf.data.Dataset.from_tensor_slices(images[:4]).batch(1), "batch of one"),
     }
 
 
@@ -177,7 +179,7 @@ def _bad_inputs(fashion_images, fashion_labels):
     "rank 3, no channel axis", "wrong channel count", "wrong image size", "uint8 in [0, 255]",
     "float in [0, 255]", "float in [0, 1]", "NaN pixels",
     "(images, labels) to an unconditional model", "empty dataset", "empty array",
-    "unbatched dataset",
+    "unbatched dataset", "batch of one with batch norm",
 ])
 def test_bad_input_raises_value_error_before_any_training_step(
     case, fashion_images, fashion_labels

@@ -251,6 +251,13 @@ class GANModel(keras.Model):
 
         return presets.load(name, expected_class=cls, compile=compile)
 
+    def _uses_batch_norm(self):
+        return any(
+            isinstance(layer, keras.layers.BatchNormalization)
+            for name in self.NETWORKS
+            for layer in getattr(self, name)._flatten_layers(include_self=False)
+        )
+
     # ------------------------------------------------------------------ saving
 
     def _random_states(self):
@@ -459,6 +466,12 @@ class GANModel(keras.Model):
             )
         if images.shape[0] == 0:
             raise ValueError(f"{name} received an empty batch of {what}.")
+        if images.shape[0] == 1 and self._uses_batch_norm():
+            raise ValueError(
+                f"{name} received a batch of one image, but its networks use batch "
+                "normalization, whose batch statistics are undefined (zero variance) "
+                "for a single example. Use a larger batch_size."
+            )
         if tuple(images.shape[1:]) != self.image_shape:
             detail = (
                 f"channel count {images.shape[-1]}, but the model was built for "
