@@ -1,6 +1,7 @@
 """Writing files so that a crash never leaves a half-written one behind."""
 
 import contextlib
+import hashlib
 import os
 import tempfile
 
@@ -43,3 +44,12 @@ def write_bytes(path, data):
     with atomic_path(path) as temporary:
         with open(temporary, "wb") as file:
             file.write(data)
+
+
+def sha256_of(path):
+    """The sha256 hex digest of the file at `path`, read in 1 MiB blocks."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as file:
+        for block in iter(lambda: file.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()

@@ -30,12 +30,12 @@ prints the entry to paste into `keras_gans/presets/<variant>_presets.py`.
 
 import argparse
 import dataclasses
-import hashlib
 import json
 import os
 import shlex
 import sys
 import time
+from keras_gans.io_utils import sha256_of
 
 os.environ.setdefault("KERAS_BACKEND", "tensorflow")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
@@ -68,12 +68,6 @@ class Recipe:
     num_eval_samples: int = 10_000
 
 
-def sha256_of(path):
-    digest = hashlib.sha256()
-    with open(path, "rb") as file:
-        for block in iter(lambda: file.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _parse(recipe, argv):

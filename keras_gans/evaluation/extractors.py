@@ -25,6 +25,7 @@ import keras
 import numpy as np
 
 from keras_gans.evaluation.domain_classifier import FEATURE_LAYER, build_domain_classifier
+from keras_gans.io_utils import sha256_of
 
 WEIGHTS_DIR = os.path.join(os.path.dirname(os.path.dirname(__file__)), "weights")
 
@@ -42,14 +43,6 @@ DOMAIN_CLASSIFIERS = {
         "--out keras_gans/weights/fashion_mnist_classifier.npz",
     },
 }
-
-
-def sha256_of_file(path):
-    digest = hashlib.sha256()
-    with open(path, "rb") as file:
-        for chunk in iter(lambda: file.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def weights_fingerprint(model):
@@ -177,7 +170,7 @@ class DomainClassifierExtractor(KerasFeatureExtractor):
                 f"The domain classifier's weights file is missing: {weights_path!r}. "
                 f"Train it with: {spec['command']}"
             )
-        actual = sha256_of_file(weights_path)
+        actual = sha256_of(weights_path)
         if sha256 is not None and actual != sha256:
             raise ValueError(
                 f"The weights file {weights_path!r} has sha256 {actual}, expected "
@@ -318,7 +311,7 @@ class Inception2015GraphExtractor:
                 "inception-2015-12-05.tgz (TTUR / TF-GAN) and pass the path of "
                 "classify_image_graph_def.pb."
             )
-        actual = sha256_of_file(path)
+        actual = sha256_of(path)
         if sha256 is not None and actual != sha256:
             raise ValueError(f"{path!r} has sha256 {actual}, expected {sha256}.")
         graph_def = tf.compat.v1.GraphDef()

@@ -21,7 +21,7 @@ import os
 import urllib.error
 import urllib.request
 
-from keras_gans.io_utils import atomic_path
+from keras_gans.io_utils import atomic_path, sha256_of
 
 # Downloads of at least this many bytes show a progress bar.
 LARGE_FILE_BYTES = 5 * 1024 * 1024
@@ -40,13 +40,6 @@ def cache_dir():
     return os.path.join(home, "presets")
 
 
-def sha256_of(path):
-    """The sha256 hex digest of the file at `path`."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as file:
-        for block in iter(lambda: file.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def cache_path(name, sha256):
