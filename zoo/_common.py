@@ -35,10 +35,11 @@ import os
 import shlex
 import sys
 import time
-from keras_gans.io_utils import sha256_of
 
 os.environ.setdefault("KERAS_BACKEND", "tensorflow")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+from keras_gans.io_utils import sha256_of  # noqa: E402
 
 
 @dataclasses.dataclass
