@@ -69,7 +69,7 @@ def _parser():
         "conditional models also the classifier's accuracy on each requested class. "
         "Protocol: docs/evaluation.md.",
     )
-    evaluate.add_argument("model", help="a .keras file written by keras-gans or model.save")
+    evaluate.add_argument("model", help="a .keras file written by keras-gans or model.save, or a preset name")
     evaluate.add_argument("--dataset", default="fashion_mnist", help="reference dataset")
     evaluate.add_argument("--split", default="test", choices=("train", "test"))
     evaluate.add_argument("--num", type=int, default=10000, help="generated images")
@@ -256,7 +256,7 @@ def evaluate(args):
             f"--num must be >= 2 and --batch-size positive; received {args.num}, "
             f"{args.batch_size}."
         )
-    model = _load_model(args.model)
+    model = _load_model_or_preset(args.model)
     evaluator = kg.evaluation.Evaluator(args.dataset, split=args.split,
                                         extractor=args.extractor)
     results = evaluator.evaluate(model, args.num, seed=args.seed,

@@ -305,6 +305,10 @@ def test_cli_presets_and_sample_by_preset_name(tmp_path, home):
     grid = tf.io.decode_png((tmp_path / "grid.png").read_bytes())
     assert grid.shape == (4 * 30 + 2, 4 * 30 + 2, 1)
 
+    result = _cli(home, "evaluate", "dcgan_fashion_mnist", "--dataset", "fashion_mnist",
+                  "--num", "300")
+    assert result.returncode == 0, result.stderr
+    assert "FID:" in result.stdout and "KID:" in result.stdout
 
 
 def test_cli_sample_of_an_unknown_name_lists_the_presets(tmp_path, capsys):
