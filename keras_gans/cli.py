@@ -36,8 +36,8 @@ def _parser():
     train.add_argument("--data-dir", default=None, help="directory with the IDX files")
     train.add_argument("--epochs", type=int, default=20)
     train.add_argument("--batch-size", type=int, default=None,
-                       help="defaults to 128 (100 for gan and cgan, as in their papers; "
-                       "320 = 5 critic minibatches of 64 for wgan and wgan_gp)")
+                       help="defaults to the variant's paper: 100 for gan, 320 = 5 critic "
+                       "minibatches of 64 for wgan and wgan_gp, 1 for cyclegan, else 128")
     train.add_argument("--steps-per-epoch", type=int, default=None)
     train.add_argument("--latent-dim", type=int, default=None)
     train.add_argument("--seed", type=int, default=0)
@@ -122,9 +122,7 @@ def train(args):
     if not os.access(out, os.W_OK):
         raise ValueError(f"The output directory {out!r} is not writable.")
 
-    # A variant may need its own default, e.g. WGAN's critic_steps * m = 5 * 64.
-    default_batch_size = getattr(variant, "DEFAULT_BATCH_SIZE", None)
-    batch_size = args.batch_size or default_batch_size or (100 if variant is kg.GAN else 128)
+    batch_size = args.batch_size or variant.DEFAULT_BATCH_SIZE
     dataset_name = args.dataset or getattr(variant, "DEFAULT_DATASET", "fashion_mnist")
 
     def epoch_dataset(epoch):

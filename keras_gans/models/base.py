@@ -61,6 +61,8 @@ class GANModel(keras.Model):
     TRACKERS = ("discriminator_loss", "generator_loss")
     LATENT_DISTRIBUTION = "normal"
     CONDITIONAL = False
+    # The batch size of the paper's experiments; what `keras-gans train` uses.
+    DEFAULT_BATCH_SIZE = 128
 
     def __init__(self, image_shape, latent_dim, seed=None, **kwargs):
         super().__init__(**kwargs)
@@ -422,7 +424,8 @@ class GANModel(keras.Model):
         none are expected or missing where needed; an empty dataset) raises a
         `ValueError` before any training step.
         """
-        batch = _first_batch(x, y)
+        batch_size = kwargs.get("batch_size", args[0] if args else None)
+        batch = _first_batch(x, y, batch_size)
         if batch is not None:
             self.check_batch(batch)
         if isinstance(x, tf.data.Dataset):
@@ -518,8 +521,11 @@ def _multi_worker(strategy):
     return bool(getattr(extended, "_in_multi_worker_mode", lambda: False)())
 
 
-def _first_batch(x, y):
-    """The first batch `fit` would see, as numpy, or None if it cannot be peeked."""
+def _first_batch(x, y, batch_size=None):
+    """The first batch `fit` would see, as numpy, or None if it cannot be peeked.
+
+    For arrays that is the first `batch_size` rows (Keras's default: 32).
+    """
     if isinstance(x, tf.data.Dataset):
         for element in x.take(1):
             return tf.nest.map_structure(lambda t: t.numpy(), element)
@@ -534,6 +540,7 @@ def _first_batch(x, y):
     if isinstance(x, (np.ndarray, tf.Tensor)):
         if len(x) == 0:
             raise ValueError("fit() received an empty array of images.")
-        head = np.asarray(x[:32])
-        return head if y is None else (head, np.asarray(y[:32]))
+        rows = batch_size or 32
+        head = np.asarray(x[:rows])
+        return head if y is None else (head, np.asarray(y[:rows]))
     return None

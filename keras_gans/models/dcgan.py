@@ -153,6 +153,7 @@ class DCGAN(GAN):
     """
 
     LATENT_DISTRIBUTION = "uniform"
+    DEFAULT_BATCH_SIZE = 128  # section 4: "mini-batch SGD with a mini-batch size of 128"
 
     def __init__(self, image_shape=(28, 28, 1), latent_dim=100, filters=64, **kwargs):
         # === Config === (read by build_generator / build_discriminator)

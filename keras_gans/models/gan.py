@@ -88,6 +88,8 @@ class GAN(GANModel):
     ```
     """
 
+    DEFAULT_BATCH_SIZE = 100  # batch_size of the paper's mnist.yaml
+
     def __init__(
         self,
         image_shape=(28, 28, 1),

@@ -124,7 +124,6 @@ class WGAN(GANModel):
         self.generator = generator or self.build_generator()
         self.critic = critic or discriminator or self.build_critic()
         self._finish_init()
-        self._declared_batch_size = None
 
     @property
     def discriminator(self):
@@ -234,19 +233,10 @@ class WGAN(GANModel):
 
     # ------------------------------------------------------------------ input checks
 
-    def fit(self, x=None, y=None, batch_size=None, *args, **kwargs):
-        # With arrays, the base checks a 32-image head; the batches are `batch_size`.
-        if isinstance(x, (np.ndarray, tf.Tensor)):
-            self._declared_batch_size = batch_size or 32
-        try:
-            return super().fit(x, y, batch_size, *args, **kwargs)
-        finally:
-            self._declared_batch_size = None
-
     def check_batch(self, batch):
         super().check_batch(batch)
         images = batch[0] if isinstance(batch, (tuple, list)) else batch
-        size = self._declared_batch_size or len(images)
+        size = len(images)
         replicas = self.distribute_strategy.num_replicas_in_sync
         if size % (self.critic_steps * replicas):
             per_replica = " per replica" if replicas > 1 else ""
