@@ -130,9 +130,16 @@ class GANModel(keras.Model):
         """Runs the generator: `model(z)` is `model.generator(z)`."""
         return self.generator(inputs, training=training)
 
-    def default_optimizers(self):
-        """Returns `{optimizer_name: optimizer}` with the paper's settings."""
+    def default_optimizer(self):
+        """A new optimizer with the paper's settings (every network gets its own)."""
         raise NotImplementedError
+
+    def default_optimizers(self):
+        """`{optimizer_name: optimizer}` with the paper's settings, one per name.
+
+        Override this instead of `default_optimizer` if the networks' optimizers differ.
+        """
+        return {name: self.default_optimizer() for name in self.OPTIMIZERS}
 
     # ------------------------------------------------------------------ compile
 

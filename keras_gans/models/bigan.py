@@ -185,11 +185,8 @@ class BiGAN(GANModel):
             self.image_shape, self.latent_dim, self.units, seed=self.seed + 2)
         self._finish_init()
 
-    def default_optimizers(self):
-        return {
-            "generator_optimizer": keras.optimizers.Adam(2e-4, beta_1=0.5),
-            "discriminator_optimizer": keras.optimizers.Adam(2e-4, beta_1=0.5),
-        }
+    def default_optimizer(self):
+        return keras.optimizers.Adam(2e-4, beta_1=0.5)
 
     def get_config(self):
         config = super().get_config()

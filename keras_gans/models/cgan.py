@@ -218,20 +218,13 @@ class CGAN(GANModel):
             self.image_shape, self.num_classes, self.filters, seed=self.seed + 1
         )
 
-    def default_optimizers(self):
+    def default_optimizer(self):
         if self.architecture == "mlp":
-
-            def paper_sgd():
-                learning_rate = keras.optimizers.schedules.ExponentialDecay(
-                    0.1, decay_steps=1, decay_rate=1 / 1.00004
-                )
-                return keras.optimizers.SGD(learning_rate, momentum=0.5)
-
-            return {"generator_optimizer": paper_sgd(), "discriminator_optimizer": paper_sgd()}
-        return {
-            "generator_optimizer": keras.optimizers.Adam(2e-4, beta_1=0.5),
-            "discriminator_optimizer": keras.optimizers.Adam(2e-4, beta_1=0.5),
-        }
+            learning_rate = keras.optimizers.schedules.ExponentialDecay(
+                0.1, decay_steps=1, decay_rate=1 / 1.00004
+            )
+            return keras.optimizers.SGD(learning_rate, momentum=0.5)
+        return keras.optimizers.Adam(2e-4, beta_1=0.5)
 
     def get_config(self):
         config = super().get_config()

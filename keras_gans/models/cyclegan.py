@@ -351,11 +351,8 @@ class CycleGAN(GANModel):
             seed=seed, name=name,
         )
 
-    def default_optimizers(self):
-        def paper_adam():
-            return keras.optimizers.Adam(ConstantThenLinearDecay(2e-4), beta_1=0.5)
-
-        return {"generator_optimizer": paper_adam(), "discriminator_optimizer": paper_adam()}
+    def default_optimizer(self):
+        return keras.optimizers.Adam(ConstantThenLinearDecay(2e-4), beta_1=0.5)
 
     def get_config(self):
         config = super().get_config()

@@ -168,11 +168,8 @@ class DCGAN(GAN):
     def build_discriminator(self):
         return build_dcgan_discriminator(self.image_shape, self.filters, seed=self.seed + 1)
 
-    def default_optimizers(self):
-        return {
-            "generator_optimizer": keras.optimizers.Adam(2e-4, beta_1=0.5),
-            "discriminator_optimizer": keras.optimizers.Adam(2e-4, beta_1=0.5),
-        }
+    def default_optimizer(self):
+        return keras.optimizers.Adam(2e-4, beta_1=0.5)
 
     def get_config(self):
         config = super().get_config()

@@ -119,14 +119,11 @@ class GAN(GANModel):
     def build_discriminator(self):
         return build_mlp_discriminator(self.image_shape, seed=self.seed + 1)
 
-    def default_optimizers(self):
-        def paper_sgd():
-            learning_rate = keras.optimizers.schedules.ExponentialDecay(
-                0.1, decay_steps=1, decay_rate=1 / 1.000004
-            )
-            return keras.optimizers.SGD(learning_rate, momentum=0.5)
-
-        return {"generator_optimizer": paper_sgd(), "discriminator_optimizer": paper_sgd()}
+    def default_optimizer(self):
+        learning_rate = keras.optimizers.schedules.ExponentialDecay(
+            0.1, decay_steps=1, decay_rate=1 / 1.000004
+        )
+        return keras.optimizers.SGD(learning_rate, momentum=0.5)
 
     def get_config(self):
         config = super().get_config()

@@ -139,11 +139,8 @@ class WGAN(GANModel):
         # The DCGAN discriminator already ends in a linear unit: a critic as it is.
         return build_dcgan_discriminator(self.image_shape, self.filters, seed=self.seed + 1)
 
-    def default_optimizers(self):
-        return {
-            "generator_optimizer": keras.optimizers.RMSprop(5e-5, rho=0.99),
-            "critic_optimizer": keras.optimizers.RMSprop(5e-5, rho=0.99),
-        }
+    def default_optimizer(self):
+        return keras.optimizers.RMSprop(5e-5, rho=0.99)
 
     def get_config(self):
         config = super().get_config()

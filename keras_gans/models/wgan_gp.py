@@ -112,11 +112,8 @@ class WGANGP(WGAN):
     def build_critic(self):
         return build_wgan_gp_critic(self.image_shape, self.filters, seed=self.seed + 1)
 
-    def default_optimizers(self):
-        return {
-            "generator_optimizer": keras.optimizers.Adam(1e-4, beta_1=0.0, beta_2=0.9),
-            "critic_optimizer": keras.optimizers.Adam(1e-4, beta_1=0.0, beta_2=0.9),
-        }
+    def default_optimizer(self):
+        return keras.optimizers.Adam(1e-4, beta_1=0.0, beta_2=0.9)
 
     def get_config(self):
         config = super().get_config()
