@@ -12,6 +12,7 @@ from keras_gans import models  # noqa: E402
 from keras_gans import training  # noqa: E402
 from keras_gans import evaluation, metrics  # noqa: E402
 from keras_gans import presets  # noqa: E402
+from keras_gans import baselines  # noqa: E402
 from keras_gans.models import (  # noqa: E402
     CGAN, DCGAN, GAN, WGAN, WGANGP, BiGAN, CycleGAN, GANModel,
 )
@@ -20,6 +21,6 @@ __version__ = "0.1.0"
 
 __all__ = [
     "GAN", "DCGAN", "WGAN", "WGANGP", "CycleGAN", "BiGAN", "GANModel",
-    "callbacks", "data", "distribute", "evaluation", "losses", "metrics", "models",
+    "baselines", "callbacks", "data", "distribute", "evaluation", "losses", "metrics", "models",
     "presets", "training",
 ]

@@ -37,28 +37,6 @@ class TimeLimit(keras.callbacks.Callback):
             self.model.stop_training = self.stopped_early = True
 
 
-def linear_accuracy(train_x, train_y, test_x, test_y, seed=0):
-    mean, std = train_x.mean(0), train_x.std(0) + 1e-6
-    keras.utils.set_random_seed(seed)
-    classifier = keras.Sequential([keras.Input(train_x.shape[1:]), keras.layers.Dense(10)])
-    classifier.compile(keras.optimizers.Adam(1e-3),
-                       keras.losses.SparseCategoricalCrossentropy(from_logits=True),
-                       metrics=["accuracy"])
-    classifier.fit((train_x - mean) / std, train_y, batch_size=256, epochs=30, verbose=0)
-    return float(classifier.evaluate((test_x - mean) / std, test_y, verbose=0)[1])
-
-
-def nearest_neighbour_accuracy(train_x, train_y, test_x, test_y, chunk=1000):
-    def unit(x):
-        x = x.astype("float32")
-        return x / (np.linalg.norm(x, axis=1, keepdims=True) + 1e-8)
-
-    train_x, test_x = unit(train_x), unit(test_x)
-    predictions = [train_y[np.argmax(test_x[i : i + chunk] @ train_x.T, axis=1)]
-                   for i in range(0, len(test_x), chunk)]
-    return float(np.mean(np.concatenate(predictions) == test_y))
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--out", default="runs/measure_bigan")
@@ -82,29 +60,21 @@ def main():
     train_seconds = time.time() - start
     model.save(os.path.join(args.out, "model.keras"))
 
-    train_x, train_y = kg.data.load_arrays("fashion_mnist", split="train")
-    test_x, test_y = kg.data.load_arrays("fashion_mnist", split="test")
-    train_x = train_x.astype("float32") / 127.5 - 1
-    test_x = test_x.astype("float32") / 127.5 - 1
-    train_e, test_e = model.encode(train_x), model.encode(test_x)
-    flat = lambda x: x.reshape(len(x), -1)  # noqa: E731
     results = {
         "discriminator_type": args.discriminator_type,
         "steps": int(model.step_counter.numpy()),
         "batch_size": args.batch_size,
         "train_seconds": round(train_seconds, 1),
         "stopped_by_time_limit": limit.stopped_early,
-        "linear_on_encoder": linear_accuracy(train_e, train_y, test_e, test_y),
-        "nn1_on_encoder": nearest_neighbour_accuracy(train_e, train_y, test_e, test_y),
-        "linear_on_pixels": linear_accuracy(flat(train_x), train_y, flat(test_x), test_y),
-        "nn1_on_pixels": nearest_neighbour_accuracy(flat(train_x), train_y, flat(test_x), test_y),
-        "reconstruction_l1": float(np.mean(np.abs(model.reconstruct(test_x) - test_x))),
+        **kg.evaluation.measures.encoder_probe(model),
         "final_logs": {k: float(v[-1]) for k, v in history.history.items()},
     }
     with open(os.path.join(args.out, "results.json"), "w") as file:
         json.dump(results, file, indent=2)
     print(json.dumps(results, indent=2))
     if args.grid:
+        test_x = kg.data.load_arrays("fashion_mnist", split="test")[0].astype("float32")
+        test_x = test_x / 127.5 - 1
         rows = []
         for start_row in (0, 8, 16, 24):
             x = test_x[start_row : start_row + 8]

@@ -48,26 +48,43 @@ class Recipe:
 
     Args:
         name: str, the preset name (`"dcgan_fashion_mnist"`).
-        variant: str, a key of `kg.models.VARIANTS` (`"dcgan"`).
+        variant: str, a key of `kg.models.VARIANTS` (`"dcgan"`) or the name of a
+            class in `kg.baselines` (`"KerasIODCGAN"`).
         epochs: int, the epochs of the published preset.
         dataset: str, a `kg.data.load` name, defaults to `"fashion_mnist"`.
-        batch_size: int, defaults to 128.
+        batch_size: int or None (default): the variant's `DEFAULT_BATCH_SIZE`.
         seed: int, defaults to 0: the model's seed and the data shuffle's.
         model_options: dict, extra constructor arguments of the variant.
         reference: str, the evaluation's reference dataset (test split).
         num_eval_samples: int, defaults to 10,000.
+        fid_every_n_epochs: int or None (default). If set, `kg.callbacks.FID` also
+            measures the model every that many epochs during training, into
+            `history.csv` (a FID-per-epoch curve).
+        measures: names in `kg.evaluation.measures.MEASURES` (the variant's own
+            measure: `"translation"`, `"encoder_probe"`), into `metrics.json`.
     """
 
     name: str
     variant: str
     epochs: int
     dataset: str = "fashion_mnist"
-    batch_size: int = 128
+    batch_size: int = None
     seed: int = 0
     model_options: dict = dataclasses.field(default_factory=dict)
     reference: str = "fashion_mnist"
     num_eval_samples: int = 10_000
+    fid_every_n_epochs: int = None
+    measures: tuple = ()
 
+    def model_class(self):
+        import keras_gans as kg
+
+        if hasattr(kg.baselines, self.variant):
+            return getattr(kg.baselines, self.variant)
+        return kg.models.get(self.variant)
+
+    def batch(self):
+        return self.batch_size or self.model_class().DEFAULT_BATCH_SIZE
 
 
 
@@ -101,6 +118,25 @@ def install(metrics, out):
     with atomic_path(target) as temporary:
         shutil.copyfile(os.path.join(out, metrics["file"]), temporary)
     evaluation = metrics["evaluation"]
+    measured = {}
+    if evaluation:
+        measured = {
+            "fid": round(evaluation["fid"], 2),
+            "kid": round(evaluation["kid"], 2),
+            "kid_std": round(evaluation["kid_std"], 2),
+            "inception_score": round(evaluation.get("inception_score", 0.0), 3),
+            "num_samples": evaluation["num_samples"],
+            "reference": evaluation["reference"],
+            "extractor": evaluation["extractor"],
+            "command": "keras-gans evaluate keras_gans/presets/files/"
+                       f"{metrics['file']} --dataset {metrics['recipe']['reference']} "
+                       f"--num {evaluation['num_samples']}",
+        }
+        if "class_accuracy" in evaluation:
+            measured["class_accuracy"] = round(evaluation["class_accuracy"], 4)
+    for values in metrics["measures"].values():
+        measured.update({key: round(value, 4) if isinstance(value, float) else value
+                         for key, value in values.items()})
     entry = {
         "metadata": {
             "description": "...",
@@ -109,18 +145,7 @@ def install(metrics, out):
             "dataset": metrics["recipe"]["dataset"],
             "recipe": f"python zoo/{metrics['preset']}.py --epochs {metrics['epochs']}",
             "train_seconds": round(metrics["train_seconds"]),
-            "metrics": {
-                "fid": round(evaluation["fid"], 2),
-                "kid": round(evaluation["kid"], 2),
-                "kid_std": round(evaluation["kid_std"], 2),
-                "inception_score": round(evaluation.get("inception_score", 0.0), 3),
-                "num_samples": evaluation["num_samples"],
-                "reference": evaluation["reference"],
-                "extractor": evaluation["extractor"],
-                "command": "keras-gans evaluate keras_gans/presets/files/"
-                           f"{metrics['file']} --dataset {metrics['recipe']['reference']} "
-                           f"--num {evaluation['num_samples']}",
-            },
+            "metrics": measured,
         },
         "file": metrics["file"],
         "url": None,
@@ -136,7 +161,8 @@ def train(recipe, epochs, out, steps_per_epoch=None, verbose=2):
 
     import keras_gans as kg
 
-    variant = kg.models.get(recipe.variant)
+    variant = recipe.model_class()
+    batch_size = recipe.batch()
     with_labels = bool(variant.CONDITIONAL)
 
     loader = getattr(variant, "load_training_data", None)  # CycleGAN: two domains
@@ -145,8 +171,8 @@ def train(recipe, epochs, out, steps_per_epoch=None, verbose=2):
         # As `keras-gans train`: epoch e's shuffle depends on (seed, e) alone.
         seed = recipe.seed * 1_000_003 + epoch
         if loader is not None:
-            return loader(recipe.dataset, batch_size=recipe.batch_size, seed=seed)
-        return kg.data.load(recipe.dataset, split="train", batch_size=recipe.batch_size,
+            return loader(recipe.dataset, batch_size=batch_size, seed=seed)
+        return kg.data.load(recipe.dataset, split="train", batch_size=batch_size,
                             with_labels=with_labels, seed=seed)
 
     dataset = epoch_dataset(0)
@@ -159,10 +185,16 @@ def train(recipe, epochs, out, steps_per_epoch=None, verbose=2):
     steps_per_epoch = steps_per_epoch or int(dataset.cardinality())
     if hasattr(model, "set_total_steps"):
         model.set_total_steps(epochs * steps_per_epoch)
+    measures = []
+    if recipe.fid_every_n_epochs:
+        measures.append(kg.callbacks.FID(recipe.reference,
+                                         num_samples=recipe.num_eval_samples,
+                                         every_n_epochs=recipe.fid_every_n_epochs))
     kg.training.fit_resumable(
         model, epoch_dataset, epochs=epochs, steps_per_epoch=steps_per_epoch,
         backup_dir=os.path.join(out, "backup"),
         callbacks=[
+            *measures,  # before CSVLogger, which writes what it adds to the logs
             kg.callbacks.SampleGrid(os.path.join(out, "samples"), num_samples=64),
             kg.callbacks.ModelExport(os.path.join(out, "checkpoints", "last.keras")),
             keras.callbacks.CSVLogger(os.path.join(out, "history.csv"), append=True),
@@ -204,10 +236,25 @@ def main(recipe, argv=None):
 
     # Measured on the file as a user gets it, not on the in-memory model.
     model = keras.saving.load_model(preset_path)
-    save_grid(os.path.join(out, "grid.png"), model.grid_samples(64, seed=0))
     start = time.time()
-    evaluator = kg.evaluation.Evaluator(recipe.reference, split="test")
-    results = evaluator.evaluate(model, num_samples=args.num_eval_samples, seed=0)
+    evaluation = None
+    if model.LATENT_DISTRIBUTION is not None:  # something to sample: FID and KID
+        save_grid(os.path.join(out, "grid.png"), model.grid_samples(64, seed=0))
+        evaluator = kg.evaluation.Evaluator(recipe.reference, split="test")
+        results = evaluator.evaluate(model, num_samples=args.num_eval_samples, seed=0)
+        evaluation = {
+            "reference": f"{recipe.reference} test",
+            "extractor": evaluator.extractor.name,
+            "extractor_fingerprint": evaluator.extractor.fingerprint(),
+            "seed": 0,
+            "command": f"keras-gans evaluate {preset_path} --dataset {recipe.reference} "
+                       f"--num {args.num_eval_samples}",
+            **results,
+        }
+    else:  # a translator: its grid shows inputs, translations and cycles
+        grid = kg.evaluation.measures.translation_grid(model)
+        save_grid(os.path.join(out, "grid.png"), grid, columns=8)
+    own = {name: kg.evaluation.measures.MEASURES[name](model) for name in recipe.measures}
     eval_seconds = time.time() - start
 
     metrics = {
@@ -221,24 +268,23 @@ def main(recipe, argv=None):
         "file_bytes": os.path.getsize(preset_path),
         "sha256": sha256,
         "params": int(model.count_params()),
-        "generator_params": int(model.generator.count_params()),
+        "generator_params": sum(int(getattr(model, name).count_params())
+                                for name in model.NETWORKS if name.startswith("generator")),
         "train_seconds": round(timing["train_seconds"], 1),
+        "batch_size": recipe.batch(),
         "eval_seconds": round(eval_seconds, 1),
-        "evaluation": {
-            "reference": f"{recipe.reference} test",
-            "extractor": evaluator.extractor.name,
-            "extractor_fingerprint": evaluator.extractor.fingerprint(),
-            "seed": 0,
-            "command": f"keras-gans evaluate {preset_path} --dataset {recipe.reference} "
-                       f"--num {args.num_eval_samples}",
-            **results,
-        },
+        "evaluation": evaluation,
+        "measures": own,
     }
     write_bytes(os.path.join(out, "metrics.json"), json.dumps(metrics, indent=2).encode())
     print(json.dumps({k: metrics[k] for k in ("preset", "epochs", "sha256", "params",
                                               "train_seconds")}, indent=2))
     if args.install:
         install(metrics, out)
-    print(f"FID {results['fid']:.3f}  KID {results.get('kid', float('nan')):.3f}"
-          f" +- {results.get('kid_std', float('nan')):.3f}  -> {out}")
+    if evaluation:
+        print(f"FID {evaluation['fid']:.3f}  KID {evaluation['kid']:.3f}"
+              f" +- {evaluation['kid_std']:.3f}")
+    for name, values in own.items():
+        print(name, json.dumps(values))
+    print(f"-> {out}")
     return metrics

@@ -8,7 +8,7 @@ evaluator.evaluate(model, num_samples=10_000)  # {"fid": ..., "kid": ..., ...}
 ```
 """
 
-from keras_gans.evaluation import extractors
+from keras_gans.evaluation import extractors, measures
 from keras_gans.evaluation.evaluator import Evaluator
 from keras_gans.evaluation.extractors import (
     DomainClassifierExtractor,
@@ -29,6 +29,7 @@ __all__ = [
     "KerasFeatureExtractor",
     "ReferenceStatistics",
     "extractors",
+    "measures",
     "reference_statistics",
     "statistics_of_images",
     "stats_dir",

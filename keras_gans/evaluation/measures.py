@@ -1,0 +1,135 @@
+"""Each variant's own measure, beside FID: what a translator or an encoder is for.
+
+- `translation_measures(cyclegan)`: how often the shipped Fashion-MNIST classifier
+  assigns a translated test image to the target class, and the cycle L1 error;
+- `encoder_probe(bigan)`: test accuracy of a linear classifier and of 1-nearest
+  neighbour on the encoder's features E(x), beside the same probes on raw pixels.
+
+Both run on the Fashion-MNIST test split (probes fit on the training split), so the
+zoo's table, scripts/measure_*.py and a user's own run report the same quantities.
+(CGAN's per-class accuracy comes with `Evaluator.evaluate`.)
+"""
+
+import keras
+import numpy as np
+
+SNEAKER, BOOT = 7, 9  # Fashion-MNIST classes of the sneaker <-> ankle boot pair
+
+
+def _scaled(images):
+    return images.astype("float32") / 127.5 - 1.0
+
+
+def translation_measures(model, classes=(SNEAKER, BOOT), classifier=None):
+    """Translation accuracy and cycle error of a CycleGAN on Fashion-MNIST test images.
+
+    Args:
+        model: a `kg.CycleGAN` translating class `classes[0]` (domain A) to
+            `classes[1]` (domain B) and back.
+        classes: the two Fashion-MNIST labels, defaults to (sneaker, ankle boot).
+        classifier: optional `kg.evaluation.DomainClassifierExtractor`.
+
+    Returns:
+        dict: `a_to_b_accuracy` (share of G(a) classified as B), `b_to_a_accuracy`,
+        the floors `a_inputs_as_b` and `b_inputs_as_a` (the untranslated inputs
+        classified as the target), `cycle_l1_a` = mean |F(G(a)) - a| per pixel on
+        the [-1, 1] scale, `cycle_l1_b`, `identity_l1_a` = mean |F(a) - a|, and
+        the counts.
+    """
+    from keras_gans.data import load_arrays
+    from keras_gans.evaluation.extractors import DomainClassifierExtractor
+
+    classifier = classifier or DomainClassifierExtractor("fashion_mnist")
+    images, labels = load_arrays("fashion_mnist", split="test")
+    images = _scaled(images)
+    domain_a, domain_b = images[labels == classes[0]], images[labels == classes[1]]
+
+    def share(batch, label):
+        return float(np.mean(classifier.extract(batch)[1].argmax(axis=1) == label))
+
+    fake_b = model.translate(domain_a, "a_to_b")
+    fake_a = model.translate(domain_b, "b_to_a")
+    return {
+        "a_to_b_accuracy": share(fake_b, classes[1]),
+        "b_to_a_accuracy": share(fake_a, classes[0]),
+        "a_inputs_as_b": share(domain_a, classes[1]),
+        "b_inputs_as_a": share(domain_b, classes[0]),
+        "cycle_l1_a": float(np.mean(np.abs(model.translate(fake_b, "b_to_a") - domain_a))),
+        "cycle_l1_b": float(np.mean(np.abs(model.translate(fake_a, "a_to_b") - domain_b))),
+        "identity_l1_a": float(np.mean(np.abs(model.translate(domain_a, "b_to_a") - domain_a))),
+        "num_a": int(len(domain_a)),
+        "num_b": int(len(domain_b)),
+    }
+
+
+def translation_grid(model, classes=(SNEAKER, BOOT), columns=8):
+    """Rows: a, G(a), F(G(a)), b, F(b), G(F(b)) for the first test images of each class."""
+    from keras_gans.data import load_arrays
+
+    images, labels = load_arrays("fashion_mnist", split="test")
+    images = _scaled(images)
+    a = images[labels == classes[0]][:columns]
+    b = images[labels == classes[1]][:columns]
+    fake_b, fake_a = model.translate(a, "a_to_b"), model.translate(b, "b_to_a")
+    return np.concatenate([a, fake_b, model.translate(fake_b, "b_to_a"),
+                           b, fake_a, model.translate(fake_a, "a_to_b")])
+
+
+def linear_probe_accuracy(train_x, train_y, test_x, test_y, epochs=30, seed=0):
+    """Softmax regression on standardized features (Adam 1e-3, batch 256); test accuracy."""
+    mean, std = train_x.mean(0), train_x.std(0) + 1e-6
+    keras.utils.set_random_seed(seed)
+    classifier = keras.Sequential(
+        [keras.Input(train_x.shape[1:]), keras.layers.Dense(int(train_y.max()) + 1)]
+    )
+    classifier.compile(keras.optimizers.Adam(1e-3),
+                       keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+                       metrics=["accuracy"])
+    classifier.fit((train_x - mean) / std, train_y, batch_size=256, epochs=epochs, verbose=0)
+    return float(classifier.evaluate((test_x - mean) / std, test_y, verbose=0)[1])
+
+
+def nearest_neighbour_accuracy(train_x, train_y, test_x, test_y, chunk=1000):
+    """1-nearest-neighbour test accuracy under cosine distance (BiGAN's Table 1)."""
+
+    def unit(x):
+        x = x.astype("float32")
+        return x / (np.linalg.norm(x, axis=1, keepdims=True) + 1e-8)
+
+    train_x, test_x = unit(train_x), unit(test_x)
+    predictions = [train_y[np.argmax(test_x[i : i + chunk] @ train_x.T, axis=1)]
+                   for i in range(0, len(test_x), chunk)]
+    return float(np.mean(np.concatenate(predictions) == test_y))
+
+
+def encoder_probe(model, with_pixels=True):
+    """How much class information a BiGAN's encoder features E(x) carry.
+
+    Args:
+        model: a `kg.BiGAN` (anything with `encode(images)` and `reconstruct`).
+        with_pixels: bool, defaults to True: also the same probes on raw pixels.
+
+    Returns:
+        dict: `linear_on_encoder`, `nn1_on_encoder` (test accuracy, probes fit on the
+        60,000 training images), `reconstruction_l1` = mean |G(E(x)) - x| on the test
+        images, and with `with_pixels` `linear_on_pixels`, `nn1_on_pixels`.
+    """
+    from keras_gans.data import load_arrays
+
+    train_x, train_y = load_arrays("fashion_mnist", split="train")
+    test_x, test_y = load_arrays("fashion_mnist", split="test")
+    train_x, test_x = _scaled(train_x), _scaled(test_x)
+    train_e, test_e = model.encode(train_x), model.encode(test_x)
+    results = {
+        "linear_on_encoder": linear_probe_accuracy(train_e, train_y, test_e, test_y),
+        "nn1_on_encoder": nearest_neighbour_accuracy(train_e, train_y, test_e, test_y),
+        "reconstruction_l1": float(np.mean(np.abs(model.reconstruct(test_x) - test_x))),
+    }
+    if with_pixels:
+        flat_train, flat_test = train_x.reshape(len(train_x), -1), test_x.reshape(len(test_x), -1)
+        results["linear_on_pixels"] = linear_probe_accuracy(flat_train, train_y, flat_test, test_y)
+        results["nn1_on_pixels"] = nearest_neighbour_accuracy(flat_train, train_y, flat_test, test_y)
+    return results
+
+
+MEASURES = {"translation": translation_measures, "encoder_probe": encoder_probe}

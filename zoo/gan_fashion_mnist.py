@@ -1,0 +1,16 @@
+"""The gan_fashion_mnist preset: kg.GAN (Goodfellow et al. 2014) on Fashion-MNIST.
+
+    python zoo/gan_fashion_mnist.py [--epochs N --out DIR]
+
+The paper's MNIST configuration (mnist.yaml of its code): MLP generator ReLU
+1200-1200, maxout discriminator 240x5 with dropout, z ~ N(0, I) of 100, SGD(0.1
+decayed by 1.000004 per step, momentum 0.5) for both networks, batch 100, k = 1,
+seed 0. See zoo/_common.py for what is written.
+"""
+
+from _common import Recipe, main
+
+RECIPE = Recipe(name="gan_fashion_mnist", variant="gan", epochs=10)
+
+if __name__ == "__main__":
+    main(RECIPE)

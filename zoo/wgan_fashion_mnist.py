@@ -1,0 +1,15 @@
+"""The wgan_fashion_mnist preset: kg.WGAN (Arjovsky et al. 2017) on Fashion-MNIST.
+
+    python zoo/wgan_fashion_mnist.py [--epochs N --out DIR]
+
+Algorithm 1 with the paper's defaults: RMSProp(5e-5), clipping c = 0.01,
+n_critic = 5, m = 64 (a fit batch of 320 = 5 critic minibatches), DCGAN networks,
+z ~ N(0, I) of 100, seed 0. An epoch is 187 generator updates. See zoo/_common.py.
+"""
+
+from _common import Recipe, main
+
+RECIPE = Recipe(name="wgan_fashion_mnist", variant="wgan", epochs=10)
+
+if __name__ == "__main__":
+    main(RECIPE)
