@@ -267,20 +267,48 @@ def test_damaged_shipped_file_without_url_is_an_error(monkeypatch, tmp_path, hom
 # ---------------------------------------------------------------------- the shipped preset
 
 
-def test_shipped_dcgan_preset_loads_offline_and_generates(home):
-    entry = kg.presets.get("dcgan_fashion_mnist")
+@pytest.mark.parametrize("name", kg.presets.names())
+def test_every_shipped_preset_loads_offline_and_generates(home, name):
+    entry = kg.presets.get(name)
     shipped = os.path.join(loader.PACKAGE_FILES_DIR, entry["file"])
     assert kg.presets.sha256_of(shipped) == entry["sha256"]
     assert os.path.getsize(shipped) < 25 * 1024 * 1024
 
-    model = kg.DCGAN.from_preset("dcgan_fashion_mnist")
-    assert type(model) is kg.DCGAN
+    cls = kg.models.get(entry["metadata"]["variant"])
+    model = cls.from_preset(name)
+    assert type(model) is cls
     assert model.count_params() == entry["metadata"]["params"]
-    images = model.generate(16, seed=0)
+    if model.LATENT_DISTRIBUTION is None:  # a translator: sneakers in, boots out
+        images = kg.evaluation.measures.translation_grid(model)[8:16]
+    else:
+        images = model.generate(16, seed=0)
     assert images.shape == (16, 28, 28, 1) and images.dtype == np.float32
     assert images.min() >= -1.0 and images.max() <= 1.0
     assert images.std() > 0.1  # a trained generator, not a constant
     assert _cache_files(home) == []  # the shipped file is used in place
+
+
+def test_every_preset_re_measures_as_its_table_says():
+    """The metrics of each entry are what the evaluator measures on the file today.
+
+    Same samples (seed 0), same extractor, same reference: only float round-off may
+    differ, so the tolerance is far tighter than the seed-to-seed noise.
+    """
+    evaluator = kg.evaluation.Evaluator("fashion_mnist", split="test")
+    for name in kg.presets.names():
+        metrics = kg.presets.get(name)["metadata"]["metrics"]
+        model = kg.presets.load(name, compile=False)
+        if "fid" in metrics:
+            results = evaluator.evaluate(model, num_samples=metrics["num_samples"], seed=0)
+            assert results["fid"] == pytest.approx(metrics["fid"], rel=2e-3, abs=0.05), name
+            assert results["kid"] == pytest.approx(metrics["kid"], rel=2e-3, abs=0.05), name
+            if "class_accuracy" in metrics:
+                assert results["class_accuracy"] == pytest.approx(
+                    metrics["class_accuracy"], abs=2e-3), name
+        if "a_to_b_accuracy" in metrics:
+            results = kg.evaluation.measures.translation_measures(model)
+            for key in ("a_to_b_accuracy", "b_to_a_accuracy", "cycle_l1_a", "cycle_l1_b"):
+                assert results[key] == pytest.approx(metrics[key], abs=2e-3), (name, key)
 
 
 # ---------------------------------------------------------------------- command line
