@@ -13,9 +13,8 @@ from keras_gans.models.layers import LayerSeeds, Maxout, StatelessDropout
 def build_mlp_generator(image_shape, latent_dim, hidden_units=(1200, 1200), seed=None):
     """The generator of the paper's MNIST experiment (`mnist.yaml` of its code).
 
-    Two ReLU layers of 1200 units, weights U(-0.05, 0.05). The paper's output is a
-    sigmoid over [0, 1] pixels; ours is a tanh, because the library's images are in
-    [-1, 1] (the same map, rescaled).
+    Two ReLU layers of 1200 units, weights U(-0.05, 0.05), and the paper's sigmoid
+    output over [0, 1] pixels, rescaled by 2p - 1 to the library's [-1, 1].
     """
     seeds = LayerSeeds(seed)
     z = keras.Input((latent_dim,), name="z")
@@ -24,10 +23,11 @@ def build_mlp_generator(image_shape, latent_dim, hidden_units=(1200, 1200), seed
         x = layers.Dense(units, activation="relu", kernel_initializer=seeds.uniform(0.05))(x)
     x = layers.Dense(
         math.prod(image_shape),
-        activation="tanh",
+        activation="sigmoid",
         kernel_initializer=seeds.uniform(0.05),
         dtype="float32",
     )(x)
+    x = layers.Rescaling(2.0, offset=-1.0, dtype="float32")(x)  # [0, 1] -> [-1, 1]
     images = layers.Reshape(image_shape, dtype="float32")(x)
     return keras.Model(z, images, name="generator")
 
@@ -39,10 +39,16 @@ def build_mlp_discriminator(image_shape, hidden_units=(240, 240), pieces=5, seed
     keep probability 0.8 on the input and 0.5 on each hidden layer's input (section
     5: "the discriminator net used maxout activations. Dropout was applied in
     training the discriminator net"). Outputs one logit per image.
+
+    The images are mapped back to the paper's [0, 1] pixels first. This matters: on
+    [-1, 1] the background pixels (-1 instead of 0) dominate the first layer's
+    inputs, and with the paper's SGD(0.1) the discriminator's weights explode
+    within 300 steps on Fashion-MNIST (measured: NaN at step 264); on [0, 1] the
+    same run trains stably.
     """
     seeds = LayerSeeds(seed)
     images = keras.Input(image_shape, name="images")
-    x = layers.Flatten()(images)
+    x = layers.Rescaling(0.5, offset=0.5)(layers.Flatten()(images))  # -> [0, 1]
     x = StatelessDropout(0.2, seed=seeds())(x)
     for units in hidden_units:
         x = Maxout(units, pieces, kernel_initializer=seeds.uniform(0.005))(x)
