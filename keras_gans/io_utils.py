@@ -11,7 +11,7 @@ def atomic_path(path):
     """Yields a temporary path beside `path`; renames it onto `path` on success.
 
     The rename is atomic on POSIX, so readers see the old file or the new one, never
-    a partial one. On error the temporary file is removed and `path` is untouched.
+    a partial one; the file gets the usual mode (0666 less the umask). On error the temporary file is removed and `path` is untouched.
     Raises `ValueError` naming the directory when it cannot be created or written.
     """
     path = os.fspath(path)
@@ -33,6 +33,10 @@ def atomic_path(path):
     os.close(handle)
     try:
         yield temporary
+        # mkstemp makes the file private (0600); give it an ordinary file's mode.
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(temporary, 0o666 & ~umask)
         os.replace(temporary, path)
     finally:
         if os.path.exists(temporary):

@@ -61,3 +61,12 @@ def test_unwritable_directory_gives_a_clear_error(tmp_path):
     blocker.write_bytes(b"")
     with pytest.raises(ValueError, match="not writable"):
         io_utils.write_bytes(blocker / "sub" / "x.png", b"")
+
+
+def test_atomic_writes_get_an_ordinary_file_mode(tmp_path):
+    umask = os.umask(0o022)
+    try:
+        io_utils.write_bytes(tmp_path / "weights.keras", b"x")
+    finally:
+        os.umask(umask)
+    assert (os.stat(tmp_path / "weights.keras").st_mode & 0o777) == 0o644

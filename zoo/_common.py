@@ -60,6 +60,9 @@ class Recipe:
         fid_every_n_epochs: int or None (default). If set, `kg.callbacks.FID` also
             measures the model every that many epochs during training, into
             `history.csv` (a FID-per-epoch curve).
+        include_optimizer: bool, defaults to True: ship the optimizers' state (to
+            continue training exactly). False for large models: the file then holds
+            the networks only and `from_preset` compiles fresh default optimizers.
         measures: names in `kg.evaluation.measures.MEASURES` (the variant's own
             measure: `"translation"`, `"encoder_probe"`), into `metrics.json`.
     """
@@ -75,6 +78,7 @@ class Recipe:
     num_eval_samples: int = 10_000
     fid_every_n_epochs: int = None
     measures: tuple = ()
+    include_optimizer: bool = True
 
     def model_class(self):
         import keras_gans as kg
@@ -230,7 +234,11 @@ def main(recipe, argv=None):
 
     preset_path = os.path.join(out, f"{recipe.name}.keras")
     with atomic_path(preset_path) as temporary:
-        model.save(temporary)
+        if recipe.include_optimizer:
+            model.save(temporary)
+        else:  # the networks only: the same model reloaded without its optimizers
+            model.save(temporary)
+            keras.saving.load_model(temporary, compile=False).save(temporary)
     sha256 = sha256_of(preset_path)
     write_bytes(preset_path + ".sha256", f"{sha256}  {recipe.name}.keras\n".encode())
 

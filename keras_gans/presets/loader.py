@@ -166,7 +166,8 @@ def load(name, expected_class=None, compile=True):
             an instance of it (a DCGAN preset is also a GAN); otherwise `ValueError`
             naming the class to use, raised before any download.
         compile: bool, defaults to True: restore the optimizers and their state (to
-            continue training); False loads the networks only.
+            continue training; a preset shipped without optimizer state is compiled
+            with the variant's default optimizers); False loads the networks only.
 
     Returns:
         The model, e.g. a `kg.DCGAN`.
@@ -195,6 +196,8 @@ def load(name, expected_class=None, compile=True):
             f"The preset {name!r} should hold a {cls.__name__}, but {path!r} holds a "
             f"{type(model).__name__}."
         )
+    if compile and not model.compiled:  # shipped without optimizer state
+        model.compile()
     return model
 
 
