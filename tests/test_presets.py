@@ -267,6 +267,20 @@ def test_damaged_shipped_file_without_url_is_an_error(monkeypatch, tmp_path, hom
 # ---------------------------------------------------------------------- the shipped preset
 
 
+def test_preset_without_optimizer_state_compiles_the_defaults(
+        monkeypatch, tmp_path, home, tiny_preset_bytes):
+    full = tmp_path / "full.keras"
+    full.write_bytes(tiny_preset_bytes)
+    networks_only = tmp_path / "networks.keras"
+    keras.saving.load_model(full, compile=False).save(networks_only)
+    assert networks_only.stat().st_size < full.stat().st_size  # no Adam moments
+    _register(monkeypatch, networks_only.as_uri(), kg.presets.sha256_of(networks_only))
+    model = kg.DCGAN.from_preset(TEST_PRESET)
+    assert model.compiled and isinstance(model.generator_optimizer, keras.optimizers.Adam)
+    assert int(model.generator_optimizer.iterations) == 0
+    assert not kg.DCGAN.from_preset(TEST_PRESET, compile=False).compiled
+
+
 @pytest.mark.parametrize("name", kg.presets.names())
 def test_every_shipped_preset_loads_offline_and_generates(home, name):
     entry = kg.presets.get(name)
