@@ -14,7 +14,15 @@ from keras_gans.models.dcgan import DCGAN
 
 
 def binary_crossentropy(labels, logits):
-    """Per-example `keras.losses.BinaryCrossentropy` of sigmoid(logits), stable form."""
+    """Per-example binary cross-entropy of sigmoid(logits), as the example computes it.
+
+    The example's discriminator ends in `Dense(1, activation="sigmoid")` and its loss
+    is `keras.losses.BinaryCrossentropy()`; Keras (3, and tf.keras before it inside a
+    `tf.function`) then takes the logits behind the sigmoid and computes
+    `sigmoid_cross_entropy_with_logits`, without clipping. With the example's noisy
+    labels (up to 1.05) that loss is unbounded below: -0.05 * logit as the logit of
+    a fake image grows. This is the same quantity, in the same stable form.
+    """
     labels = ops.cast(labels, "float32")
     logits = ops.cast(logits, "float32")
     values = labels * ops.softplus(-logits) + (1.0 - labels) * ops.softplus(logits)

@@ -68,6 +68,17 @@ def test_keras_io_baseline_loss_is_keras_binary_crossentropy_of_the_sigmoid():
     )
     np.testing.assert_allclose(ours, keras.ops.convert_to_numpy(reference), rtol=1e-4)
 
+    # The example's noisy labels exceed 1, where Keras's loss on a sigmoid output
+    # (computed from the logits behind it) is unbounded below: so is ours.
+    labels = np.full((3, 1), 1.05, "float32")
+    logits = np.array([[10.0], [1e3], [1e5]], "float32")
+    ours = keras.ops.convert_to_numpy(kg.baselines.binary_crossentropy(labels, logits))
+    reference = keras.losses.BinaryCrossentropy(reduction=None)(
+        labels, keras.activations.sigmoid(logits)
+    )
+    np.testing.assert_allclose(ours, keras.ops.convert_to_numpy(reference), rtol=1e-4)
+    np.testing.assert_allclose(ours, -0.05 * logits[:, 0], rtol=1e-3)
+
 
 def test_keras_io_baseline_has_the_example_recipe_and_round_trips(fashion_images, tmp_path):
     model = kg.baselines.KerasIODCGAN(seed=0)
