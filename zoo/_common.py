@@ -229,7 +229,10 @@ def main(recipe, argv=None):
             timing = json.load(file)
     start = time.time()
     model = train(recipe, args.epochs, out, args.steps_per_epoch, args.verbose)
-    timing["train_seconds"] += time.time() - start
+    steps = int(model.step_counter.numpy())
+    if steps != timing.get("steps"):  # a re-run of a finished training adds nothing
+        timing["train_seconds"] += time.time() - start
+        timing["steps"] = steps
     write_bytes(timing_path, json.dumps(timing).encode())
 
     preset_path = os.path.join(out, f"{recipe.name}.keras")

@@ -37,6 +37,7 @@ The weights are a complete `.keras` file (config, weights, optimizer state), so
 import copy
 
 from keras_gans.presets.dcgan_presets import dcgan_presets
+from keras_gans.presets.gan_presets import gan_presets
 from keras_gans.presets.loader import (
     LARGE_FILE_BYTES,
     cache_dir,
@@ -46,7 +47,7 @@ from keras_gans.presets.loader import (
     sha256_of,
 )
 
-PRESETS = {**dcgan_presets}
+PRESETS = {**gan_presets, **dcgan_presets}
 
 
 def names():

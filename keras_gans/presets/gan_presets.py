@@ -1,0 +1,31 @@
+"""GAN presets (Goodfellow et al. 2014), reproduced by the scripts in zoo/."""
+
+gan_presets = {
+    "gan_fashion_mnist": {
+        "metadata": {
+            "description": "The original GAN with the paper's MNIST configuration "
+            "(MLP generator, maxout discriminator, SGD), 10 epochs on Fashion-MNIST.",
+            "variant": "gan",
+            "params": 3_735_429,  # generator 2,503,984; discriminator 1,231,445
+            "dataset": "fashion_mnist",
+            "image_shape": (28, 28, 1),
+            "recipe": "python zoo/gan_fashion_mnist.py --epochs 10",
+            "train_seconds": 491,  # 2 shared CPU cores, see zoo/README.md
+            "metrics": {
+                "fid": 881.66,
+                "kid": 1206.54,
+                "kid_std": 154.21,
+                "inception_score": 4.382,
+                "num_samples": 10_000,
+                "reference": "fashion_mnist test",
+                "extractor": "domain_fashion_mnist",
+                "command": "keras-gans evaluate keras_gans/presets/files/"
+                "gan_fashion_mnist.keras --dataset fashion_mnist --num 10000",
+            },
+        },
+        # Networks only (no SGD momentum state: it would double the 15 MB).
+        "file": "gan_fashion_mnist.keras",
+        "url": None,
+        "sha256": "727e23a1ca3e39d1e2a27cf25c0d06b0475e8c5b1c968f6069961b8e805f8359",
+    },
+}
