@@ -3,6 +3,8 @@
 import keras
 import numpy as np
 import pytest
+import tensorflow as tf
+from conftest import weights_of
 
 import keras_gans as kg
 
@@ -92,3 +94,91 @@ def test_gan_defaults_follow_the_papers_mnist_configuration():
     model.compile()
     assert isinstance(model.generator_optimizer, keras.optimizers.SGD)
     assert np.isclose(model.generator_optimizer.momentum, 0.5)
+
+
+# --------------------------------------------------------------- shared generator pass
+
+def _batches(images, batch_size=32, steps=2):
+    return tf.data.Dataset.from_tensor_slices(images[: batch_size * steps]).batch(batch_size)
+
+
+def test_shared_generator_pass_is_the_default_for_dcgan_not_for_gan():
+    assert kg.DCGAN(seed=0).shared_generator_pass is True
+    assert kg.GAN(seed=0).shared_generator_pass is False  # Algorithm 1: fresh noise
+    assert kg.DCGAN(seed=0, shared_generator_pass=False).get_config()[
+        "shared_generator_pass"] is False
+    with pytest.raises(ValueError, match="shared_generator_pass"):
+        kg.DCGAN(shared_generator_pass="yes")
+
+
+def test_shared_generator_pass_trains_both_networks_and_differs_from_fresh_noise(
+    fashion_images, tmp_path
+):
+    models = {}
+    for shared in (True, False):
+        model = kg.DCGAN(seed=0, shared_generator_pass=shared)
+        model.compile()
+        before = {name: weights_of(getattr(model, name))
+                  for name in ("generator", "discriminator")}
+        history = model.fit(_batches(fashion_images), epochs=1, verbose=0)
+        for name in ("discriminator_loss", "generator_loss"):
+            assert np.all(np.isfinite(history.history[name])), history.history
+        for name, weights in before.items():
+            after = weights_of(getattr(model, name))
+            assert any(not np.array_equal(a, b) for a, b in zip(weights, after)), name
+        models[shared] = model
+    # Same initial weights, data and discriminator noise: only the generator
+    # update's noise differs, so the generators part ways.
+    assert any(not np.allclose(a, b) for a, b in zip(
+        weights_of(models[True].generator), weights_of(models[False].generator)))
+
+    path = str(tmp_path / "shared.keras")
+    models[True].save(path)
+    loaded = keras.saving.load_model(path)
+    assert loaded.shared_generator_pass is True
+    unshared_path = str(tmp_path / "unshared.keras")
+    models[False].save(unshared_path)
+    assert keras.saving.load_model(unshared_path).shared_generator_pass is False
+    # Training continues exactly as the original would.
+    more = _batches(fashion_images[64:], steps=1)
+    models[True].fit(more, epochs=1, verbose=0)
+    loaded.fit(more, epochs=1, verbose=0)
+    for a, b in zip(weights_of(models[True]), weights_of(loaded)):
+        np.testing.assert_allclose(a, b, atol=1e-5)
+
+
+def test_shared_generator_pass_updates_g_through_the_updated_d_on_the_same_fakes(
+    fashion_images
+):
+    """The PyTorch DCGAN step: D on (real, G(z)), then G on D_new(G(z)), same z."""
+    generator = keras.Sequential([keras.Input((8,)), keras.layers.Dense(784, activation="tanh"),
+                                  keras.layers.Reshape((28, 28, 1))])
+    discriminator = keras.Sequential([keras.Input((28, 28, 1)), keras.layers.Flatten(),
+                                      keras.layers.Dense(16, activation="relu"),
+                                      keras.layers.Dense(1)])
+    model = kg.DCGAN(latent_dim=8, generator=generator, discriminator=discriminator,
+                     shared_generator_pass=True, seed=0)
+    model.compile(generator_optimizer=keras.optimizers.SGD(0.5),
+                  discriminator_optimizer=keras.optimizers.SGD(0.5))
+    real = fashion_images[:32]
+    z = model.sample_latent(32, "discriminator_step")  # step 0's discriminator noise
+    g0, d0 = generator.get_weights(), discriminator.get_weights()
+
+    def sgd(network, loss_fn):
+        with tf.GradientTape() as tape:
+            loss = loss_fn()
+        for variable, gradient in zip(network.trainable_variables,
+                                      tape.gradient(loss, network.trainable_variables)):
+            variable.assign_sub(0.5 * gradient)
+
+    fake = generator(z)
+    sgd(discriminator, lambda: tf.reduce_mean(tf.nn.softplus(-discriminator(real)))
+        + tf.reduce_mean(tf.nn.softplus(discriminator(fake))))
+    sgd(generator, lambda: tf.reduce_mean(tf.nn.softplus(-discriminator(generator(z)))))
+    expected = generator.get_weights() + discriminator.get_weights()
+
+    generator.set_weights(g0)
+    discriminator.set_weights(d0)
+    model.fit(_batches(fashion_images, steps=1), epochs=1, verbose=0)
+    for a, b in zip(generator.get_weights() + discriminator.get_weights(), expected):
+        np.testing.assert_allclose(a, b, atol=1e-5)

@@ -316,20 +316,26 @@ class GANModel(keras.Model):
     def num_replicas():
         return tf.distribute.get_strategy().num_replicas_in_sync
 
-    def apply_update(self, optimizer_name, loss_fn):
+    def apply_update(self, optimizer_name, loss_fn, tape=None):
         """One gradient step of optimizer `optimizer_name` on `loss_fn()`.
 
         Args:
             optimizer_name: a key of `OPTIMIZERS`.
             loss_fn: callable returning per-example losses of shape `(batch,)` for
                 this replica's batch; it runs under the gradient tape.
+            tape: optional `tf.GradientTape` (not persistent, not recording) that
+                already recorded the start of the loss's computation, e.g. a
+                generator pass shared with an earlier update; `loss_fn()` is
+                recorded on it too. Defaults to a new tape.
 
         Returns:
             The mean loss over this replica's batch (for the trackers).
         """
         optimizer = getattr(self, optimizer_name)
         variables = self.optimizer_variables(optimizer_name)
-        with tf.GradientTape() as tape:
+        if tape is None:
+            tape = tf.GradientTape()
+        with tape:
             per_example_loss = loss_fn()
             # Each replica contributes sum / global batch; apply_gradients all-reduces
             # with SUM, which yields the gradient of the mean over the global batch.

@@ -155,10 +155,22 @@ class DCGAN(GAN):
     LATENT_DISTRIBUTION = "uniform"
     DEFAULT_BATCH_SIZE = 128  # section 4: "mini-batch SGD with a mini-batch size of 128"
 
-    def __init__(self, image_shape=(28, 28, 1), latent_dim=100, filters=64, **kwargs):
+    def __init__(
+        self,
+        image_shape=(28, 28, 1),
+        latent_dim=100,
+        filters=64,
+        shared_generator_pass=True,
+        **kwargs,
+    ):
         # === Config === (read by build_generator / build_discriminator)
         self.filters = filters
-        super().__init__(image_shape=image_shape, latent_dim=latent_dim, **kwargs)
+        super().__init__(
+            image_shape=image_shape,
+            latent_dim=latent_dim,
+            shared_generator_pass=shared_generator_pass,
+            **kwargs,
+        )
 
     def build_generator(self):
         return build_dcgan_generator(

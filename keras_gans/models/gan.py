@@ -3,6 +3,7 @@
 import math
 
 import keras
+import tensorflow as tf
 from keras import layers
 
 from keras_gans import losses
@@ -73,6 +74,18 @@ class GAN(GANModel):
     That configuration also raised the momentum to 0.7 over 250 epochs; Keras's SGD
     has a fixed momentum, so ours stays at 0.5.
 
+    **One generator pass or two.** Algorithm 1 (the paper, and the default here)
+    samples a new minibatch of noise for the generator update, so a step runs the
+    generator twice. `shared_generator_pass=True` does what the popular code does
+    (the PyTorch examples' DCGAN, `pytorch/examples` `dcgan/main.py`): one generator
+    pass G(z) per step; D is updated on the real batch and on G(z) (the PyTorch
+    `fake.detach()`), then G's loss is the *updated* D on that same G(z),
+    backpropagated through the same forward pass. The losses, the order of the
+    updates and the networks are the same; what differs is only that the generator
+    update reuses the discriminator update's noise instead of drawing new noise.
+    It saves one generator forward pass per step (and its batch norm statistics are
+    then updated once per step instead of twice). See `docs/performance.md`.
+
     Args:
         image_shape: tuple `(height, width, channels)`, defaults to `(28, 28, 1)`.
         latent_dim: int, defaults to 100.
@@ -81,6 +94,9 @@ class GAN(GANModel):
         discriminator: optional `keras.Model` mapping images to one logit each (no
             sigmoid). Defaults to the paper's maxout MLP.
         generator_loss: `"non_saturating"` (default, section 3) or `"minimax"`.
+        shared_generator_pass: bool, defaults to False (Algorithm 1: fresh noise
+            for the generator update). True: one generator pass shared by both
+            updates, as in the PyTorch DCGAN example (see above).
         seed: int or None, see `GANModel`.
 
     Examples:
@@ -103,6 +119,7 @@ class GAN(GANModel):
         generator=None,
         discriminator=None,
         generator_loss="non_saturating",
+        shared_generator_pass=False,
         seed=None,
         **kwargs,
     ):
@@ -112,8 +129,14 @@ class GAN(GANModel):
                 f"Unknown generator_loss. Expected one of "
                 f"{list(losses.GENERATOR_LOSSES)}. Received: generator_loss={generator_loss!r}"
             )
+        if not isinstance(shared_generator_pass, bool):
+            raise ValueError(
+                "`shared_generator_pass` must be True or False. Received: "
+                f"shared_generator_pass={shared_generator_pass!r}"
+            )
         # === Config ===
         self.generator_loss = generator_loss
+        self.shared_generator_pass = shared_generator_pass
         # === Layers ===
         self.generator = generator or self.build_generator()
         self.discriminator = discriminator or self.build_discriminator()
@@ -134,6 +157,7 @@ class GAN(GANModel):
     def get_config(self):
         config = super().get_config()
         config["generator_loss"] = self.generator_loss
+        config["shared_generator_pass"] = self.shared_generator_pass
         return config
 
     def train_step(self, data):
@@ -142,7 +166,13 @@ class GAN(GANModel):
 
         # Update the discriminator by ascending log D(x) + log(1 - D(G(z))).
         z = self.sample_latent(batch_size, "discriminator_step")
-        fake = self.generator(z, training=True)
+        generator_tape = tf.GradientTape()
+        if self.shared_generator_pass:
+            # Recorded for the generator update below; D's update ignores this tape.
+            with generator_tape:
+                fake = self.generator(z, training=True)
+        else:
+            fake = self.generator(z, training=True)
         discriminator_loss = self.apply_update(
             "discriminator_optimizer",
             lambda: losses.discriminator_loss(
@@ -151,15 +181,23 @@ class GAN(GANModel):
             ),
         )
 
-        # Update the generator on fresh noise.
-        z = self.sample_latent(batch_size, "generator_step")
         generator_loss_fn = losses.GENERATOR_LOSSES[self.generator_loss]
-        generator_loss = self.apply_update(
-            "generator_optimizer",
-            lambda: generator_loss_fn(
-                self.discriminator(self.generator(z, training=True), training=True)
-            ),
-        )
+        if self.shared_generator_pass:
+            # Update the generator through the updated D on the same G(z).
+            generator_loss = self.apply_update(
+                "generator_optimizer",
+                lambda: generator_loss_fn(self.discriminator(fake, training=True)),
+                tape=generator_tape,
+            )
+        else:
+            # Update the generator on fresh noise (Algorithm 1).
+            z = self.sample_latent(batch_size, "generator_step")
+            generator_loss = self.apply_update(
+                "generator_optimizer",
+                lambda: generator_loss_fn(
+                    self.discriminator(self.generator(z, training=True), training=True)
+                ),
+            )
         return self.finish_step(
             discriminator_loss=discriminator_loss, generator_loss=generator_loss
         )
