@@ -38,6 +38,7 @@ import copy
 
 from keras_gans.presets.dcgan_presets import dcgan_presets
 from keras_gans.presets.gan_presets import gan_presets
+from keras_gans.presets.wgan_presets import wgan_presets
 from keras_gans.presets.loader import (
     LARGE_FILE_BYTES,
     cache_dir,
@@ -47,7 +48,7 @@ from keras_gans.presets.loader import (
     sha256_of,
 )
 
-PRESETS = {**gan_presets, **dcgan_presets}
+PRESETS = {**gan_presets, **dcgan_presets, **wgan_presets}
 
 
 def names():
