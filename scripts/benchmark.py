@@ -295,6 +295,11 @@ REFERENCES = {
     "bigan": ReferenceBiGAN,
 }
 
+# Train steps per timed round: about 1.5 s of work each on this machine when it is
+# quiet (a WGAN step is 5 critic updates on 64 images and a generator update).
+STEPS = {"gan": 24, "dcgan": 8, "wgan": 3, "wgan_gp": 2, "cgan": 8, "cyclegan": 48,
+         "bigan": 12}
+
 # What ours does differently from its reference (printed with the results).
 DIFFERENCES = {
     "gan": "none: Algorithm 1 as the reference (shared_generator_pass=False by default)",
@@ -441,7 +446,7 @@ def parse_config(config):
     name, *options = config.split("+")
     if name not in ("reference", "ours"):
         raise ValueError(f"A config starts with 'reference' or 'ours'. Received: {config!r}")
-    known = ("jit", "shared", "unshared", "pipeline")
+    known = ("jit", "shared", "unshared")
     for option in options:
         if option not in known and not (option.startswith("spe") and option[3:].isdigit()):
             raise ValueError(f"Unknown option {option!r} in {config!r}. Known: {known}, speN.")
@@ -449,15 +454,14 @@ def parse_config(config):
 
 
 def benchmark(variant_names, precisions, steps, repeats, configs=("reference", "ours"),
-              batch_size=None, log=print):
+              batch_size=None, pipeline=False, log=print):
     """Throughput of each config per variant and precision; ratios to `configs[0]`."""
     results = []
     peaks = {}
     for name in variant_names:
         variant = kg.models.get(name)
         size = batch_size or variant.DEFAULT_BATCH_SIZE
-        # CycleGAN's batch of 1 makes a step tiny: run more of them per round.
-        count = steps if size >= 16 else steps * 8
+        count = steps or STEPS[name]
         cached = batches(variant, size, count)
         images_per_round = count * size
         classes = {"reference": REFERENCES[name], "ours": variant}
@@ -471,14 +475,11 @@ def benchmark(variant_names, precisions, steps, repeats, configs=("reference", "
                 flops[graph_key] = count_step_flops(model, cached, size)[0] / size
             flops[config] = flops[graph_key]
         for precision in precisions:
-            models, feeds = {}, {}
+            models = {}
             for config, (kind, options) in parsed.items():
                 models[config] = build(classes[kind], precision, options)
-                feeds[config] = cached
-                if "pipeline" in options:  # the library's own pipeline, read each round
-                    feeds[config] = training_pipeline(variant, size).take(count)
                 for _ in range(2):  # trace, then warm up
-                    models[config].fit(cached.take(3), epochs=1, verbose=0)
+                    models[config].fit(cached.take(2), epochs=1, verbose=0)
             dtype = "bfloat16" if precision == "mixed_bfloat16" else "float32"
             if dtype not in peaks:
                 peaks[dtype] = Peak(dtype)
@@ -490,7 +491,7 @@ def benchmark(variant_names, precisions, steps, repeats, configs=("reference", "
                 order = list(configs) if round_index % 2 == 0 else list(configs)[::-1]
                 for config in order:
                     start, start_cpu = time.perf_counter(), time.process_time()
-                    models[config].fit(feeds[config], epochs=1, verbose=0)
+                    models[config].fit(cached, epochs=1, verbose=0)
                     wall[config].append(images_per_round / (time.perf_counter() - start))
                     cpu[config].append(images_per_round / (time.process_time() - start_cpu))
                 peak.measure()
@@ -520,6 +521,12 @@ def benchmark(variant_names, precisions, steps, repeats, configs=("reference", "
                 }
                 results.append(row)
                 log(format_row(row))
+        if pipeline:
+            rate, cpu_rate = measure_pipeline(variant, size, 50, 5)
+            results.append({"variant": name, "config": "input pipeline",
+                            "images_per_s": rate, "images_per_cpu_s": cpu_rate})
+            log(f"{name:8s} input pipeline (kg.data.load, batch {size}): {rate:.0f} img/s, "
+                f"{cpu_rate:.0f} img per CPU-second")
     return results
 
 
@@ -531,6 +538,24 @@ def training_pipeline(variant, batch_size):
                       batch_size=batch_size, seed=0)
     return kg.data.load("fashion_mnist", batch_size=batch_size, seed=0,
                         drop_remainder=True, with_labels=variant.CONDITIONAL)
+
+
+def measure_pipeline(variant, batch_size, batches_per_round, repeats):
+    """The library's input pipeline alone, from one iterator (as in a long epoch).
+
+    Returns the median images/s and images per CPU-second of producing batches,
+    after the first batch (which fills the 60,000-image shuffle buffer).
+    """
+    iterator = iter(training_pipeline(variant, batch_size).repeat())
+    next(iterator)
+    wall, cpu = [], []
+    for _ in range(repeats):
+        start, start_cpu = time.perf_counter(), time.process_time()
+        for _ in range(batches_per_round):
+            next(iterator)
+        wall.append(batches_per_round * batch_size / (time.perf_counter() - start))
+        cpu.append(batches_per_round * batch_size / (time.process_time() - start_cpu))
+    return statistics.median(wall), statistics.median(cpu)
 
 
 def format_row(row):
@@ -577,15 +602,17 @@ def main(argv=None):
                         help="comma-separated variant names (default: all)")
     parser.add_argument("--precision", default=",".join(PRECISIONS),
                         help="comma-separated: float32, mixed_bfloat16")
-    parser.add_argument("--steps", type=int, default=12,
-                        help="train steps per timed round (x8 for CycleGAN's batch of 1)")
+    parser.add_argument("--steps", type=int, default=None,
+                        help="train steps per timed round; default: a per-variant "
+                        "count of about 1.5 s of work (STEPS)")
     parser.add_argument("--repeats", type=int, default=5, help="timed rounds per model")
     parser.add_argument("--configs", default="reference,ours",
                         help="comma-separated models to alternate, ratios to the first: "
                         "reference or ours, each with +options: jit (XLA), speN "
                         "(steps_per_execution N), shared / unshared (GAN, DCGAN), "
-                        "pipeline (read kg.data.load each round instead of cached "
-                        "batches), e.g. reference,ours,ours+jit,ours+spe4")
+                        "e.g. reference,ours,ours+jit,ours+spe4")
+    parser.add_argument("--pipeline", action="store_true",
+                        help="also time the library's input pipeline alone")
     parser.add_argument("--batch-size", type=int, default=None,
                         help="default: each variant's DEFAULT_BATCH_SIZE")
     parser.add_argument("--quality", action="store_true",
@@ -621,7 +648,7 @@ def main(argv=None):
             except ValueError as error:
                 parser.error(str(error))
         results = benchmark(names, precisions, args.steps, args.repeats, configs=configs,
-                            batch_size=args.batch_size, log=log)
+                            batch_size=args.batch_size, pipeline=args.pipeline, log=log)
     if args.json:
         with open(args.json, "w") as file:
             json.dump(results, file, indent=1)

@@ -1,0 +1,47 @@
+"""scripts/benchmark.py: its FLOP accounting, and a smoke run (no timing asserted)."""
+
+import os
+import sys
+
+import numpy as np
+import pytest
+
+import keras_gans as kg
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "scripts"))
+import benchmark  # noqa: E402
+
+
+def _dcgan_step_macs_per_image(shared):
+    """Multiply-adds of one DCGAN step at 28x28, from the layer shapes by hand."""
+    generator = 100 * 7 * 7 * 128 + 7 * 7 * 128 * 64 * 25 + 14 * 14 * 64 * 1 * 25
+    conv1, conv2, dense = 14 * 14 * 64 * 25, 7 * 7 * 128 * 25 * 64, 7 * 7 * 128
+    discriminator = conv1 + conv2 + dense
+    # D step: real and fake passes, their filter gradients, and input gradients of
+    # every layer but the first (nothing needs d loss / d images).
+    d_step = 2 * discriminator + 2 * discriminator + 2 * (conv2 + dense)
+    # G step: D pass, D input gradients (all layers), G filter gradients, G input
+    # gradients but the dense layer's (z needs none).
+    g_step = discriminator + discriminator + generator + (generator - 100 * 7 * 7 * 128)
+    generator_passes = 1 if shared else 2
+    return generator_passes * generator + d_step + g_step
+
+
+@pytest.mark.parametrize("shared", [True, False])
+def test_flop_count_of_the_dcgan_step_matches_the_layer_shapes(shared):
+    model = kg.DCGAN(seed=0, shared_generator_pass=shared)
+    model.compile()
+    data = benchmark.batches(kg.DCGAN, 4, 1)
+    flops, unknown = benchmark.count_step_flops(model, data, 4)
+    assert unknown == 0
+    assert flops == 4 * 2 * _dcgan_step_macs_per_image(shared)
+
+
+def test_smoke_run_prints_ratios_and_fractions_of_peak(capsys):
+    rows = benchmark.main(["--variants", "gan", "--precision", "float32", "--steps", "1",
+                           "--repeats", "1"])
+    assert [row["config"] for row in rows] == ["reference", "ours"]
+    for row in rows:
+        assert row["images_per_s"] > 0 and np.isfinite(row["ratio"])
+        assert 0 < row["fraction_of_peak"] and row["flops_per_image"] > 0
+    assert "of peak" in capsys.readouterr().out
