@@ -37,6 +37,7 @@ The weights are a complete `.keras` file (config, weights, optimizer state), so
 import copy
 
 from keras_gans.presets.bigan_presets import bigan_presets
+from keras_gans.presets.cgan_presets import cgan_presets
 from keras_gans.presets.dcgan_presets import dcgan_presets
 from keras_gans.presets.gan_presets import gan_presets
 from keras_gans.presets.wgan_presets import wgan_presets
@@ -49,7 +50,8 @@ from keras_gans.presets.loader import (
     sha256_of,
 )
 
-PRESETS = {**gan_presets, **dcgan_presets, **wgan_presets, **bigan_presets}
+PRESETS = {**gan_presets, **dcgan_presets, **wgan_presets, **cgan_presets,
+           **bigan_presets}
 
 
 def names():
