@@ -123,6 +123,18 @@ class DCGAN(GAN):
     - z drawn from a 100-dimensional *uniform* distribution (Figure 1; the Theano
       code uses U[-1, 1]). Popular PyTorch ports use N(0, I); we follow the paper.
 
+    **One generator pass per step** (`shared_generator_pass=True`, DCGAN's default;
+    `kg.GAN` defaults to False). The paper specifies no update schedule beyond the
+    GAN's; the DCGAN code people run, the PyTorch examples' `dcgan/main.py`, runs the
+    generator once per step: D is updated on the real batch and on G(z), then G on the
+    updated D's verdict on that same G(z), through the same forward pass. Losses and
+    update order are unchanged; only the generator update reuses the discriminator
+    update's noise instead of drawing fresh noise as Algorithm 1 does. We default to
+    it because it does less work for the same result: 8.8% fewer FLOPs per step (229
+    instead of 251 MFLOP per 28x28 image) and less CPU time per image on our machine,
+    with the domain FID after one epoch within seed-to-seed noise of the fresh-noise
+    step (docs/performance.md). `shared_generator_pass=False` gives Algorithm 1 exactly.
+
     The paper's 64x64 generator has 1024 channels on its 4x4 map (`filters=128`);
     the default `filters=64` is the width of the widely used DCGAN ports (ngf = ndf =
     64), which trains far faster on a CPU.
@@ -133,6 +145,8 @@ class DCGAN(GAN):
         latent_dim: int, defaults to 100.
         filters: int, defaults to 64. Channels of the discriminator's first layer and
             of the generator's last hidden layer; each resolution step doubles it.
+        shared_generator_pass: bool, defaults to True: one generator pass shared by
+            the two updates (see above). False: fresh noise for the generator update.
         generator: optional `keras.Model` from `(batch, latent_dim)` to images.
         discriminator: optional `keras.Model` from images to one logit each.
         generator_loss: `"non_saturating"` (default) or `"minimax"`.
