@@ -9,14 +9,15 @@ per epoch): ResNet generators, PatchGAN discriminators, LSGAN, cycle 10, identit
 half. Batch 16 instead of the paper's 1 (375 steps per epoch; batch 1 would take
 6,000). No FID: a translator has no prior to sample; metrics.json has the translation
 accuracy (how often the shipped classifier assigns G(a) to the target class) and the
-cycle L1 error on the test split.
+cycle L1 error on the test split. Shipped without the optimizer state (2.5 M
+parameters: with Adam's moments the file would be 30 MB).
 """
 
 from _common import Recipe, main
 
 RECIPE = Recipe(name="cyclegan_sneaker2boot", variant="cyclegan", epochs=2,
                 dataset="fashion_mnist_sneaker2boot", batch_size=16,
-                measures=("translation",))
+                measures=("translation",), include_optimizer=False)
 
 if __name__ == "__main__":
     main(RECIPE)

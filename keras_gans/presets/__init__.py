@@ -38,6 +38,7 @@ import copy
 
 from keras_gans.presets.bigan_presets import bigan_presets
 from keras_gans.presets.cgan_presets import cgan_presets
+from keras_gans.presets.cyclegan_presets import cyclegan_presets
 from keras_gans.presets.dcgan_presets import dcgan_presets
 from keras_gans.presets.gan_presets import gan_presets
 from keras_gans.presets.wgan_presets import wgan_presets
@@ -51,7 +52,7 @@ from keras_gans.presets.loader import (
 )
 
 PRESETS = {**gan_presets, **dcgan_presets, **wgan_presets, **cgan_presets,
-           **bigan_presets}
+           **cyclegan_presets, **bigan_presets}
 
 
 def names():
