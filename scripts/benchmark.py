@@ -1,8 +1,11 @@
 """Train-step throughput of every variant against a keras-io-style reference.
 
-    python scripts/benchmark.py                          # every variant, float32 and bf16
-    python scripts/benchmark.py --variants dcgan --steps 20 --repeats 5
-    python scripts/benchmark.py --quality --variants dcgan --epochs 2 --seeds 0,1
+    python scripts/benchmark.py --repeats 5 --pipeline   # every variant, float32 and bf16
+    python scripts/benchmark.py --variants dcgan --repeats 15 \
+        --configs reference,ours,ours+unshared,ours+spe4,ours+jit   # ablations
+    python scripts/benchmark.py --quality --epochs 1 --seeds 0,1    # DCGAN FID check
+
+Results and how to read them: docs/performance.md.
 
 **Throughput.** For each variant and precision, two models with the same networks,
 optimizers and initial weights: *ours* (the library's `train_step`, compiled as a user
@@ -13,8 +16,11 @@ noise for each of the two updates, separate real and fake discriminator passes, 
 `SeedGenerator`, Keras's own `compile` defaults (`jit_compile="auto"`, which is off on a
 CPU; `steps_per_execution=1`). The reference is its own code: changing ours does not
 change it. Each model is traced and warmed up, then `--repeats` rounds run
-`fit(--steps cached batches)` on each in turn, together with a peak-FLOP measurement, so
-background load hits all alike; the medians are printed. Images/s counts the real
+`fit(--steps cached batches)` on each in turn (order alternating), together with a
+peak-FLOP measurement, so background load hits all alike. Printed per model: median
+images/s; the ratio to the first config (the median of per-round ratios); the ratio of
+the best rounds; the CPU-time ratio (images per CPU-second of the process, the figure
+that stays stable when other jobs share the cores). Images/s counts the real
 images consumed (one `fit` batch per step; `DEFAULT_BATCH_SIZE` of the variant, so 320
 for WGAN, of which 64 go to each critic update).
 
