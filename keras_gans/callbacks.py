@@ -186,6 +186,14 @@ class FID(keras.callbacks.Callback):
             print(f"\nEpoch {epoch + 1}: {figures} ({self.num_samples} samples)")
 
 
+def non_finite_variable(model):
+    """The path of the first of `model.weights` holding a NaN or an inf, or None."""
+    for variable in model.weights:
+        if not np.all(np.isfinite(keras.ops.convert_to_numpy(variable))):
+            return variable.path
+    return None
+
+
 class NonFiniteGuard(keras.callbacks.Callback):
     """Stops training at the first step whose logged loss is NaN or infinite.
 
@@ -204,9 +212,7 @@ class NonFiniteGuard(keras.callbacks.Callback):
         if not bad:
             return
         model = self.model
-        if model.dtype_policy.name == "mixed_float16" and all(
-            np.all(np.isfinite(keras.ops.convert_to_numpy(v))) for v in model.trainable_weights
-        ):
+        if model.dtype_policy.name == "mixed_float16" and non_finite_variable(model) is None:
             return
         step = int(model.step_counter.numpy()) if hasattr(model, "step_counter") else batch + 1
         losses = ", ".join(f"{name}={float(np.asarray(value).ravel()[0])}"

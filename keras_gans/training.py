@@ -22,7 +22,7 @@ import os
 
 import keras
 
-from keras_gans.callbacks import NonFiniteGuard
+from keras_gans.callbacks import NonFiniteGuard, non_finite_variable
 from keras_gans.io_utils import atomic_path, write_bytes
 
 PROGRESS_FILE = "progress.json"
@@ -34,6 +34,7 @@ class Backup(keras.callbacks.Callback):
     The state is `state-<step>.weights.h5` (`model.save_weights`) and `progress.json`
     naming it with the epoch and the steps done in that epoch; the json is replaced
     only after the weights are complete, and older states are deleted after that.
+    A state with a NaN or inf weight is not written: `FloatingPointError` instead.
 
     Args:
         directory: str, the backup directory.
@@ -95,6 +96,16 @@ class Backup(keras.callbacks.Callback):
 
     def save(self, epoch, steps_in_epoch):
         step = int(self.model.step_counter.numpy())
+        # A step's logged loss is computed before its update, so NonFiniteGuard can
+        # pass a step whose update made a weight NaN or inf: never back that up.
+        bad = non_finite_variable(self.model)
+        if bad is not None:
+            raise FloatingPointError(
+                f"{type(self.model).__name__} diverged: the weight {bad!r} is "
+                f"non-finite after step {step}. Training stopped without backing it up; "
+                f"the last backup in {self.directory!r} is intact. Try a lower "
+                "learning rate."
+            )
         name = f"state-{step:010d}.weights.h5"
         with atomic_path(os.path.join(self.directory, name)) as temporary:
             self.model.save_weights(temporary)

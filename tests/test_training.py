@@ -126,22 +126,45 @@ def test_cli_run_killed_with_sigkill_resumes_to_the_same_weights(tmp_path):
 
 def test_non_finite_loss_stops_training_and_keeps_the_last_good_backup(fashion_images, tmp_path):
     model = kg.GAN(seed=0)
-    # An absurd learning rate makes the losses overflow within a few steps.
-    model.compile(generator_optimizer=keras.optimizers.SGD(1e12),
-                  discriminator_optimizer=keras.optimizers.SGD(1e12))
+    model.compile(generator_optimizer=keras.optimizers.SGD(0.01),
+                  discriminator_optimizer=keras.optimizers.SGD(0.01))
+
+    def sabotage(batch, logs):  # from the 6th step on, an absurd learning rate
+        if batch == 4:
+            model.generator_optimizer.learning_rate.assign(1e12)
+            model.discriminator_optimizer.learning_rate.assign(1e12)
+
     images = fashion_images[:20 * 32]
-    with pytest.raises(FloatingPointError, match=r"GAN diverged: non-finite .*loss=.* at step \d+"):
+    # Stopped by NonFiniteGuard (a NaN loss) or, when an update made a weight inf while
+    # the loss logged for that step was still finite, by the backup refusing to save it.
+    with pytest.raises(FloatingPointError,
+                       match=r"GAN diverged: (non-finite .*loss=.* at step|the weight .* is "
+                             r"non-finite after step) \d+"):
         kg.training.fit_resumable(
             model, lambda e: tf.data.Dataset.from_tensor_slices(images).batch(32),
-            epochs=1, steps_per_epoch=20, backup_dir=tmp_path, every_n_steps=1, verbose=0)
+            epochs=1, steps_per_epoch=20, backup_dir=tmp_path, every_n_steps=1, verbose=0,
+            callbacks=[keras.callbacks.LambdaCallback(on_train_batch_end=sabotage)])
     progress = json.loads((tmp_path / "progress.json").read_text())
-    assert progress["step"] < int(model.step_counter.numpy())
+    assert 5 <= progress["step"] < int(model.step_counter.numpy())
     restored = kg.GAN(seed=0)
     restored.compile(generator_optimizer=keras.optimizers.SGD(1.0),
                      discriminator_optimizer=keras.optimizers.SGD(1.0))
     restored.load_weights(tmp_path / progress["weights"])
     assert all(np.all(np.isfinite(w)) for w in weights_of(restored))
     assert [p.name for p in tmp_path.iterdir() if "partial" in p.name] == []
+
+
+def test_backup_refuses_a_non_finite_weight_and_keeps_the_previous_state(tmp_path):
+    model = _model(kg.GAN)
+    backup = kg.training.Backup(tmp_path)
+    backup.set_model(model)
+    backup.save(0, 1)
+    before = sorted(p.name for p in tmp_path.iterdir())
+    kernel = model.discriminator.trainable_weights[0]
+    kernel.assign(np.where(np.arange(kernel.shape[-1]) == 3, np.inf, kernel.numpy()))
+    with pytest.raises(FloatingPointError, match=r"the weight '.*kernel' is non-finite"):
+        backup.save(0, 2)
+    assert sorted(p.name for p in tmp_path.iterdir()) == before
 
 
 def test_a_damaged_backup_gives_a_clear_error(tmp_path):
