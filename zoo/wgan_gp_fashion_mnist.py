@@ -9,7 +9,7 @@ See zoo/_common.py.
 
 from _common import Recipe, main
 
-RECIPE = Recipe(name="wgan_gp_fashion_mnist", variant="wgan_gp", epochs=4)
+RECIPE = Recipe(name="wgan_gp_fashion_mnist", variant="wgan_gp", epochs=10)
 
 if __name__ == "__main__":
     main(RECIPE)

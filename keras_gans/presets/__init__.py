@@ -41,6 +41,7 @@ from keras_gans.presets.cgan_presets import cgan_presets
 from keras_gans.presets.cyclegan_presets import cyclegan_presets
 from keras_gans.presets.dcgan_presets import dcgan_presets
 from keras_gans.presets.gan_presets import gan_presets
+from keras_gans.presets.wgan_gp_presets import wgan_gp_presets
 from keras_gans.presets.wgan_presets import wgan_presets
 from keras_gans.presets.loader import (
     LARGE_FILE_BYTES,
@@ -51,8 +52,8 @@ from keras_gans.presets.loader import (
     sha256_of,
 )
 
-PRESETS = {**gan_presets, **dcgan_presets, **wgan_presets, **cgan_presets,
-           **cyclegan_presets, **bigan_presets}
+PRESETS = {**gan_presets, **dcgan_presets, **wgan_presets, **wgan_gp_presets,
+           **cgan_presets, **cyclegan_presets, **bigan_presets}
 
 
 def names():
