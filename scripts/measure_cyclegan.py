@@ -18,25 +18,10 @@ import time
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
-import keras  # noqa: E402
 
 import keras_gans as kg  # noqa: E402
 from keras_gans.images import save_grid  # noqa: E402
-
-
-class TimeLimit(keras.callbacks.Callback):
-    """Stops training after `seconds` of wall time (a shared CPU's safety net)."""
-
-    def __init__(self, seconds):
-        super().__init__()
-        self.seconds, self.start, self.stopped_early = seconds, None, False
-
-    def on_train_begin(self, logs=None):
-        self.start = time.time()
-
-    def on_train_batch_end(self, batch, logs=None):
-        if time.time() - self.start > self.seconds:
-            self.model.stop_training = self.stopped_early = True
+from _time_limit import TimeLimit  # noqa: E402
 
 
 def main():
