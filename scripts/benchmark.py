@@ -76,7 +76,8 @@ def _bce(labels_value, logits):
 class ReferenceMixin:
     """The parts every reference shares: keras.random noise and Mean trackers."""
 
-    def _reference_init(self):
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)  # the variant's constructor: networks, seed
         self.noise_seed = keras.random.SeedGenerator(self.seed)
         self.d_loss_tracker = keras.metrics.Mean(name="d_loss")
         self.g_loss_tracker = keras.metrics.Mean(name="g_loss")
@@ -125,30 +126,17 @@ def _gan_reference_step(model, real, labels=None):
 
 
 class ReferenceGAN(ReferenceMixin, kg.GAN):
-    def __init__(self, **kwargs):
-        super().__init__(**kwargs)
-        self._reference_init()
-
     def train_step(self, data):
         real = data[0] if isinstance(data, (tuple, list)) else data
         return self.report(*_gan_reference_step(self, real))
 
 
-class ReferenceDCGAN(ReferenceMixin, kg.DCGAN):
-    def __init__(self, **kwargs):
-        super().__init__(**kwargs)
-        self._reference_init()
-
-    def train_step(self, data):
-        real = data[0] if isinstance(data, (tuple, list)) else data
-        return self.report(*_gan_reference_step(self, real))
+class ReferenceDCGAN(ReferenceGAN, kg.DCGAN):
+    """ReferenceGAN's step on kg.DCGAN's networks (the reference ignores
+    `shared_generator_pass`: it always draws fresh noise for the generator)."""
 
 
 class ReferenceCGAN(ReferenceMixin, kg.CGAN):
-    def __init__(self, **kwargs):
-        super().__init__(**kwargs)
-        self._reference_init()
-
     def noise(self, batch_size):
         return self._to_prior(super().noise(batch_size))
 
@@ -161,10 +149,6 @@ class ReferenceCGAN(ReferenceMixin, kg.CGAN):
 class ReferenceWGAN(ReferenceMixin, kg.WGAN):
     """keras-io's WGAN-GP loop without the penalty, with clipping, and a distinct real
     minibatch per critic update (keras-io reuses one: a known defect not copied)."""
-
-    def __init__(self, **kwargs):
-        super().__init__(**kwargs)
-        self._reference_init()
 
     def critic_loss(self, real, fake):
         return ops.mean(ops.cast(self.critic(fake, training=True), "float32")) - ops.mean(
@@ -216,10 +200,6 @@ class ReferenceCycleGAN(ReferenceMixin, kg.CycleGAN):
     """keras-io's cyclegan.py losses, updating G then D as the authors' code does (our
     order), with the history pool, so that both compute the same thing."""
 
-    def __init__(self, **kwargs):
-        super().__init__(**kwargs)
-        self._reference_init()
-
     def train_step(self, data):
         real_a, real_b = data
         generator_weights = (self.generator_a_to_b.trainable_weights
@@ -260,10 +240,6 @@ class ReferenceCycleGAN(ReferenceMixin, kg.CycleGAN):
 
 
 class ReferenceBiGAN(ReferenceMixin, kg.BiGAN):
-    def __init__(self, **kwargs):
-        super().__init__(**kwargs)
-        self._reference_init()
-
     def train_step(self, data):
         real = data[0] if isinstance(data, (tuple, list)) else data
         batch_size = ops.shape(real)[0]
