@@ -51,7 +51,8 @@ class KerasIODCGAN(DCGAN):
     (ours have batch norm; the example's have none and call them without it).
 
     Args:
-        image_shape, filters, seed: as `kg.DCGAN`.
+        image_shape, filters, seed: as `kg.DCGAN` (its `shared_generator_pass` has no
+            effect here: this step is the example's, fresh z for each update).
         latent_dim: int, defaults to 128 (the example's).
     """
 

@@ -11,7 +11,8 @@ def atomic_path(path):
     """Yields a temporary path beside `path`; renames it onto `path` on success.
 
     The rename is atomic on POSIX, so readers see the old file or the new one, never
-    a partial one; the file gets the usual mode (0666 less the umask). On error the temporary file is removed and `path` is untouched.
+    a partial one; the file gets the usual mode (0666 less the umask). On error the
+    temporary file is removed and `path` is untouched.
     Raises `ValueError` naming the directory when it cannot be created or written.
     """
     path = os.fspath(path)
