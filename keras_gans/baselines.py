@@ -97,3 +97,6 @@ class KerasIODCGAN(DCGAN):
             ),
         )
         return self.finish_step(d_loss=d_loss, g_loss=g_loss)
+
+
+BASELINES = {"KerasIODCGAN": KerasIODCGAN}  # what a zoo Recipe may name as its variant

@@ -48,8 +48,8 @@ class Recipe:
 
     Args:
         name: str, the preset name (`"dcgan_fashion_mnist"`).
-        variant: str, a key of `kg.models.VARIANTS` (`"dcgan"`) or the name of a
-            class in `kg.baselines` (`"KerasIODCGAN"`).
+        variant: str, a key of `kg.models.VARIANTS` (`"dcgan"`) or of
+            `kg.baselines.BASELINES` (`"KerasIODCGAN"`).
         epochs: int, the epochs of the published preset.
         dataset: str, a `kg.data.load` name, defaults to `"fashion_mnist"`.
         batch_size: int or None (default): the variant's `DEFAULT_BATCH_SIZE`.
@@ -83,8 +83,8 @@ class Recipe:
     def model_class(self):
         import keras_gans as kg
 
-        if hasattr(kg.baselines, self.variant):
-            return getattr(kg.baselines, self.variant)
+        if self.variant in kg.baselines.BASELINES:
+            return kg.baselines.BASELINES[self.variant]
         return kg.models.get(self.variant)
 
     def batch(self):
