@@ -36,7 +36,7 @@ def offline(monkeypatch):
         calls.append((name, split))
         raise TfdsCalled("no network in tests")
 
-    monkeypatch.setattr(data, "_load_from_tfds", fail)
+    monkeypatch.setattr(data.named, "_load_from_tfds", fail)
     monkeypatch.delenv(data.DATA_DIR_ENV_VAR, raising=False)
     return calls
 
@@ -57,7 +57,7 @@ def write_idx(path, array, magic=None, compress=False):
 
 
 def write_split(directory, split, images, labels, compress=False):
-    image_file, label_file = data._IDX_FILES[split]
+    image_file, label_file = data.idx._IDX_FILES[split]
     suffix = ".gz" if compress else ""
     os.makedirs(directory, exist_ok=True)
     write_idx(
@@ -111,7 +111,7 @@ def test_named_dataset_info_matches_the_files():
 def test_load_arrays_reads_the_files_once(monkeypatch):
     first = data.load_arrays("fashion_mnist", "test")
     reads = []
-    monkeypatch.setattr(data, "read_idx", lambda path: reads.append(path))
+    monkeypatch.setattr(data.idx, "read_idx", lambda path: reads.append(path))
     second = data.load_arrays("fashion-mnist", "test")
     assert reads == []
     assert second[0] is first[0] and second[1] is first[1]
@@ -337,7 +337,7 @@ def test_without_files_or_network_the_error_says_how_to_get_them(
 
 def test_tfds_result_is_used_and_cached(monkeypatch):
     monkeypatch.setitem(data.NAMED_DATASETS["mnist"], "system_dirs", ())
-    monkeypatch.setattr(data, "_ARRAY_CACHE", type(data._ARRAY_CACHE)())
+    monkeypatch.setattr(data.idx, "_ARRAY_CACHE", type(data.idx._ARRAY_CACHE)())
     calls = []
     images, labels = small_split(seed=8, count=5, size=(28, 28))
 
@@ -345,7 +345,7 @@ def test_tfds_result_is_used_and_cached(monkeypatch):
         calls.append((name, split))
         return images[..., np.newaxis], labels.astype(np.int64)
 
-    monkeypatch.setattr(data, "_load_from_tfds", fake_tfds)
+    monkeypatch.setattr(data.named, "_load_from_tfds", fake_tfds)
     first = data.load_arrays("mnist", "test")
     second = data.load_arrays("mnist", "test")
     assert calls == [("mnist", "test")]
