@@ -10,7 +10,9 @@ number of epochs (`python zoo/keras_io_dcgan_baseline.py`).
 import keras
 from keras import ops
 
-from keras_gans.models.dcgan import DCGAN
+from keras_gans.models.base import check_image_shape, check_seed
+from keras_gans.models.dcgan import build_dcgan_discriminator, build_dcgan_generator
+from keras_gans.models.generative import GANModel, check_latent_dim
 
 
 def binary_crossentropy(labels, logits):
@@ -30,7 +32,7 @@ def binary_crossentropy(labels, logits):
 
 
 @keras.saving.register_keras_serializable(package="keras_gans")
-class KerasIODCGAN(DCGAN):
+class KerasIODCGAN(GANModel):
     """The keras-io DCGAN example's training recipe, on kg.DCGAN's networks.
 
     What is the example's, line for line in `train_step`:
@@ -51,9 +53,11 @@ class KerasIODCGAN(DCGAN):
     (ours have batch norm; the example's have none and call them without it).
 
     Args:
-        image_shape, filters, seed: as `kg.DCGAN` (its `shared_generator_pass` has no
-            effect here: this step is the example's, fresh z for each update).
+        image_shape: tuple, defaults to `(28, 28, 1)`.
         latent_dim: int, defaults to 128 (the example's).
+        filters: int, defaults to 64: the width of kg.DCGAN's networks.
+        generator, discriminator: optional `keras.Model`s, as `kg.DCGAN`'s.
+        seed: int or None, see `GANModel`.
     """
 
     LATENT_DISTRIBUTION = "normal"
@@ -61,8 +65,25 @@ class KerasIODCGAN(DCGAN):
     TRACKERS = ("d_loss", "g_loss")  # the example's names
     LABEL_NOISE = 0.05
 
-    def __init__(self, image_shape=(28, 28, 1), latent_dim=128, **kwargs):
-        super().__init__(image_shape=image_shape, latent_dim=latent_dim, **kwargs)
+    def __init__(self, image_shape=(28, 28, 1), latent_dim=128, filters=64, generator=None,
+                 discriminator=None, seed=None, **kwargs):
+        image_shape, latent_dim, seed = (
+            check_image_shape(image_shape), check_latent_dim(latent_dim), check_seed(seed)
+        )
+        super().__init__(image_shape=image_shape, latent_dim=latent_dim, seed=seed, **kwargs)
+        # === Config ===
+        self.filters = filters
+        # === Layers ===
+        self.generator = generator or build_dcgan_generator(
+            image_shape, latent_dim, filters, seed=seed)
+        self.discriminator = discriminator or build_dcgan_discriminator(
+            image_shape, filters, seed=seed + 1)
+        self._finish_init()
+
+    def get_config(self):
+        config = super().get_config()
+        config["filters"] = self.filters
+        return config
 
     def default_optimizer(self):
         return keras.optimizers.Adam(learning_rate=0.0001)

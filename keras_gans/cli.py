@@ -10,13 +10,27 @@ import argparse
 import os
 import sys
 
+from keras_gans.distribute import PRECISIONS, STRATEGIES
+
 
 def _parser():
     parser = argparse.ArgumentParser(
         prog="keras-gans", description="Train and sample Generative Adversarial Networks."
     )
     commands = parser.add_subparsers(dest="command", required=True)
+    _add_train_command(commands)
+    _add_sample_and_evaluate_commands(commands)
+    commands.add_parser(
+        "presets",
+        help="list the pretrained presets",
+        description="Lists the pretrained presets: name, variant, parameters, measured "
+        "domain FID and KID, description. Load one with kg.<Variant>.from_preset(name) "
+        "or `keras-gans sample NAME`.",
+    )
+    return parser
 
+
+def _add_train_command(commands):
     train = commands.add_parser(
         "train",
         help="train a variant with model.fit",
@@ -49,12 +63,12 @@ def _parser():
                        help="steps between backups (a killed run resumes from the last)")
     train.add_argument("--deterministic", action="store_true",
                        help="enable TensorFlow op determinism (bit-exact resume)")
-    train.add_argument("--strategy", default="auto",
-                       choices=("auto", "one_device", "mirrored", "multi_worker", "tpu"),
+    train.add_argument("--strategy", default="auto", choices=STRATEGIES,
                        help="tf.distribute strategy (multi_worker reads TF_CONFIG)")
-    train.add_argument("--precision", default="float32",
-                       choices=("float32", "mixed_float16", "mixed_bfloat16"))
+    train.add_argument("--precision", default="float32", choices=PRECISIONS)
 
+
+def _add_sample_and_evaluate_commands(commands):
     sample = commands.add_parser("sample", help="write a grid of generated images")
     sample.add_argument("model", help="a .keras file written by keras-gans or model.save, "
                         "or a preset name (see `keras-gans presets`)")
@@ -80,33 +94,9 @@ def _parser():
     evaluate.add_argument("--batch-size", type=int, default=500)
     evaluate.add_argument("--json", default=None, help="also write the results here")
 
-    commands.add_parser(
-        "presets",
-        help="list the pretrained presets",
-        description="Lists the pretrained presets: name, variant, parameters, measured "
-        "domain FID and KID, description. Load one with kg.<Variant>.from_preset(name) "
-        "or `keras-gans sample NAME`.",
-    )
-    return parser
-
-
-def _training_data(variant, name, batch_size, seed, data_dir):
-    """The variant's own loader if it has one (CycleGAN: two unpaired domains), else
-    `kg.data.load` (images, or (images, labels) for a conditional variant)."""
-    import keras_gans as kg
-
-    loader = getattr(variant, "load_training_data", None)
-    if loader is not None:
-        return loader(name, batch_size=batch_size, seed=seed, data_dir=data_dir)
-    return kg.data.load(name, split="train", batch_size=batch_size,
-                        with_labels=variant.CONDITIONAL, seed=seed, data_dir=data_dir)
-
 
 def train(args):
-    import keras
-
     import keras_gans as kg
-    from keras_gans.io_utils import atomic_path
 
     variant = kg.models.get(args.variant)
     for flag in ("epochs", "batch_size", "steps_per_epoch", "latent_dim", "num_samples",
@@ -114,73 +104,23 @@ def train(args):
         value = getattr(args, flag)
         if value is not None and value <= 0:
             raise ValueError(f"--{flag.replace('_', '-')} must be positive; received {value}.")
-    out = os.path.abspath(args.out)
-    try:
-        os.makedirs(out, exist_ok=True)
-    except OSError as error:
-        raise ValueError(f"Cannot create the output directory {out!r}: {error.strerror}.")
-    if not os.access(out, os.W_OK):
-        raise ValueError(f"The output directory {out!r} is not writable.")
-
-    batch_size = args.batch_size or variant.DEFAULT_BATCH_SIZE
-    dataset_name = args.dataset or getattr(variant, "DEFAULT_DATASET", "fashion_mnist")
-
-    def epoch_dataset(epoch):
-        # The shuffle of epoch e is seeded from (seed, e) alone, so a resumed run
-        # reads exactly the batches the interrupted one would have read.
-        return _training_data(variant, dataset_name, batch_size,
-                              args.seed * 1_000_003 + epoch, args.data_dir)
-
-    dataset = epoch_dataset(0)
-    images_spec = dataset.element_spec  # images, (images, labels) or (images_a, images_b)
-    while isinstance(images_spec, tuple):
-        images_spec = images_spec[0]
-    options = {"image_shape": tuple(images_spec.shape[1:]), "seed": args.seed}
-    if args.latent_dim and variant.LATENT_DISTRIBUTION is None:
+    if args.latent_dim and not issubclass(variant, kg.models.GANModel):
         raise ValueError(f"{args.variant} has no latent input; drop --latent-dim.")
-    if args.latent_dim:
-        options["latent_dim"] = args.latent_dim
     if args.deterministic:
         import tensorflow as tf
 
         tf.config.experimental.enable_op_determinism()
-    kg.distribute.set_precision(args.precision)
-    with kg.distribute.get_strategy(args.strategy).scope():
-        model = variant(**options)
-        model.compile()
-
-    steps_per_epoch = args.steps_per_epoch or int(dataset.cardinality())
-    if steps_per_epoch <= 0:
-        raise ValueError(
-            f"Cannot tell how many batches {args.dataset!r} holds; pass --steps-per-epoch."
-        )
-    if hasattr(model, "set_total_steps"):
-        # A schedule over the whole run (CycleGAN's linear decay to zero) needs its
-        # length now: fit_resumable calls fit() once per epoch.
-        model.set_total_steps(args.epochs * steps_per_epoch)
-    callbacks = [
-        kg.callbacks.SampleGrid(
-            os.path.join(out, "samples"),
-            num_samples=args.num_samples,
-            log_dir=os.path.join(out, "logs", "samples"),
-        ),
-        keras.callbacks.TensorBoard(os.path.join(out, "logs")),
-        kg.callbacks.ModelExport(os.path.join(out, "checkpoints", "last.keras")),
-    ]
-    kg.training.fit_resumable(
-        model,
-        epoch_dataset,
-        epochs=args.epochs,
-        steps_per_epoch=steps_per_epoch,
-        backup_dir=os.path.join(out, "backup"),
-        every_n_steps=args.backup_every,
-        callbacks=callbacks,
+    out = os.path.abspath(args.out)
+    kg.training.run(
+        variant, out, epochs=args.epochs, dataset=args.dataset, batch_size=args.batch_size,
+        seed=args.seed, data_dir=args.data_dir,
+        model_options={"latent_dim": args.latent_dim} if args.latent_dim else None,
+        steps_per_epoch=args.steps_per_epoch, backup_every=args.backup_every,
+        num_samples=args.num_samples, strategy=args.strategy, precision=args.precision,
         verbose=args.verbose,
     )
-    path = os.path.join(out, "model.keras")
-    with atomic_path(path) as temporary:
-        model.save(temporary)
-    print(f"Saved {path}; sample grids in {os.path.join(out, 'samples')}")
+    print(f"Saved {os.path.join(out, 'model.keras')}; sample grids in "
+          f"{os.path.join(out, 'samples')}")
 
 
 def _load_model(path):

@@ -77,6 +77,84 @@ def set_precision(name="float32"):
     keras.mixed_precision.set_global_policy(name)
 
 
+def num_replicas(strategy=None):
+    """Replicas of `strategy`, by default of the one in scope (1 outside any strategy)."""
+    return (strategy or tf.distribute.get_strategy()).num_replicas_in_sync
+
+
+def synchronize_batch_norm():
+    """Whether a batch norm built now must synchronize its statistics across replicas.
+
+    Plain batch norm normalizes each replica's slice on its own, so 1 and N replicas
+    would differ; with one replica the synchronized version only adds an all-reduce.
+    """
+    return num_replicas() > 1
+
+
+def in_multi_worker_mode():
+    extended = tf.distribute.get_strategy().extended
+    return bool(getattr(extended, "_in_multi_worker_mode", lambda: False)())
+
+
+def loggable(results):
+    """`{name: value}` logs in the shape Keras can reduce under the strategy in scope.
+
+    Keras 3.15 reduces multi-worker logs with reduce(MEAN, axis=0), which fails on
+    scalars ("Invalid reduction dimension 0", keras#20585): give them rank 1 there.
+    """
+    if in_multi_worker_mode():
+        return {name: ops.reshape(value, (1,)) for name, value in results.items()}
+    return results
+
+
+def assign_on_every_replica(variables, function):
+    """`variable.assign(function(variable))` for each variable, alike on every replica.
+
+    Called from a train step (replica context): a mirrored variable refuses a
+    replica-context assign, so the update runs in cross-replica context, where
+    `strategy.extended.update` applies it to every copy.
+    """
+    values = [variable.value if hasattr(variable, "value") else variable for variable in variables]
+
+    def update_all(strategy):
+        for value in values:
+            strategy.extended.update(value, lambda v: v.assign(function(v)))
+
+    tf.distribute.get_replica_context().merge_call(update_all)
+
+
+def run_in_order(updates, variables):
+    """Runs the callables `updates` one after the other; returns their results.
+
+    Each starts only once the previous one has written `variables` (e.g. the critic's
+    weights). Under a strategy the updates' collectives (synchronized batch norm, the
+    gradient all-reduce) must be issued by every replica in the same order; left
+    unordered in the graph, two replicas of WGAN-GP mismatched them and aborted.
+    """
+    results, applied = [], []
+    for update in updates:
+        with tf.control_dependencies(applied):
+            results.append(update())
+            applied = [ops.convert_to_tensor(variables[0])]
+    return results
+
+
+def on_global_batch(function, tensor):
+    """`function(global batch)`, of which this replica keeps its own rows.
+
+    Every replica gathers all replicas' `tensor` (batch axis first), applies the same
+    `function` to it (which must then make the same state updates everywhere, e.g. from
+    one stateless draw), and returns its own slice: N replicas behave as one device.
+    """
+    context = tf.distribute.get_replica_context()
+    if context is None or context.num_replicas_in_sync == 1:
+        return function(tensor)
+    sizes = context.all_gather(tf.shape(tensor)[:1], axis=0)
+    output = function(context.all_gather(tensor, axis=0))
+    start = tf.reduce_sum(sizes[: context.replica_id_in_sync_group])
+    return output[start : start + tf.shape(tensor)[0]]
+
+
 def replica_rows(draw, shape, key):
     """This replica's rows of one draw made for the whole global batch.
 

@@ -5,6 +5,17 @@ import hashlib
 import os
 import tempfile
 
+# Where keras-gans keeps what it downloads or computes once (presets, statistics).
+HOME_ENV_VAR = "KERAS_GANS_HOME"
+
+
+def home_dir(*parts):
+    """`$KERAS_GANS_HOME/<parts>`, by default `~/.keras/keras_gans/<parts>`."""
+    home = os.environ.get(HOME_ENV_VAR) or os.path.join(
+        os.path.expanduser("~"), ".keras", "keras_gans"
+    )
+    return os.path.join(home, *parts)
+
 
 @contextlib.contextmanager
 def atomic_path(path):

@@ -1,6 +1,13 @@
-"""Training that survives being killed: exact resume from a backup, and a NaN guard.
+"""The training run: `run` (what `keras-gans train` and every zoo recipe call), and
+training that survives being killed (`fit_resumable`, `Backup`).
 
-`fit_resumable` is what `keras-gans train` runs. It differs from a plain `model.fit`
+`run(variant, out_dir, epochs, ...)` owns everything a run needs besides the model's
+own arguments: the data of each epoch (its shuffle seeded from the run's seed and
+the epoch), building and compiling the model under a distribution strategy and a
+precision, schedules over the whole run, resumable backups, the callbacks (sample
+grids, TensorBoard, `history.csv`, the checkpoint) and the final export.
+
+`fit_resumable` differs from a plain `model.fit`
 with `keras.callbacks.BackupAndRestore` in three ways, each needed for a resumed run to
 end with the same weights as an uninterrupted one:
 
@@ -21,7 +28,10 @@ import json
 import os
 
 import keras
+import tensorflow as tf
 
+from keras_gans import callbacks as kg_callbacks
+from keras_gans import data, distribute, models
 from keras_gans.callbacks import NonFiniteGuard, non_finite_variable
 from keras_gans.io_utils import atomic_path, write_bytes
 
@@ -159,3 +169,112 @@ def fit_resumable(model, epoch_dataset, epochs, steps_per_epoch, backup_dir,
             history.setdefault(name, []).extend(values)
         epoch, steps_done = epoch + 1, 0
     return history
+
+
+def epoch_seed(seed, epoch):
+    """The data seed of epoch `epoch` of a run seeded `seed`: a pure function of both,
+    so a resumed run reads exactly the batches the interrupted one would have read."""
+    return seed * 1_000_003 + epoch
+
+
+def run(variant, out_dir, epochs, dataset=None, batch_size=None, seed=0, data_dir=None,
+        model_options=None, steps_per_epoch=None, backup_every=100, num_samples=64,
+        strategy="auto", precision="float32", callbacks=(), verbose=1):
+    """Trains a new `variant` model on `dataset` for `epochs`; resumes a run in `out_dir`.
+
+    Writes under `out_dir`: `samples/epoch_NNNN.png`, `logs/` (TensorBoard: losses and
+    sample grids), `history.csv` (every logged value per epoch), `backup/` (every
+    `backup_every` steps and at each epoch end; running the same call again after a
+    crash resumes there, and a larger `epochs` continues the run),
+    `checkpoints/last.keras` (after each epoch) and, at the end, `model.keras`.
+
+    Args:
+        variant: a model class (e.g. `kg.DCGAN`) or its name (`"dcgan"`).
+        out_dir: str, the run's directory.
+        epochs: int, the epochs of the whole run.
+        dataset: str or None. A `kg.data.load` name or path (for a translator, a
+            `kg.data.load_unpaired` name); None: `kg.data.default_dataset(variant)`.
+        batch_size: int or None: the variant's `DEFAULT_BATCH_SIZE` (its paper's).
+        seed: int, defaults to 0: the model's seed and the data shuffle's.
+        data_dir: str or None, where the dataset's files are (`kg.data.load`).
+        model_options: dict of further constructor arguments of the variant.
+        steps_per_epoch: int or None: every batch of the dataset.
+        backup_every: int, defaults to 100. Steps between backups.
+        num_samples: int, defaults to 64. Images in each epoch's sample grid.
+        strategy: a `tf.distribute.Strategy` or a name of `kg.distribute.STRATEGIES`.
+        precision: a name of `kg.distribute.PRECISIONS`, defaults to `"float32"`.
+        callbacks: further Keras callbacks; they run before `history.csv` is written,
+            so what they add to the logs (e.g. `kg.callbacks.FID`) is recorded.
+        verbose: Keras's `verbose`.
+
+    Returns:
+        The trained model.
+    """
+    variant = models.get(variant) if isinstance(variant, str) else variant
+    for name, value in (("epochs", epochs), ("batch_size", batch_size),
+                        ("steps_per_epoch", steps_per_epoch), ("backup_every", backup_every),
+                        ("num_samples", num_samples)):
+        if value is not None and (not isinstance(value, int) or value <= 0):
+            raise ValueError(f"`{name}` must be a positive int. Received: {name}={value!r}")
+    out_dir = _writable_directory(out_dir)
+    dataset = dataset or data.default_dataset(variant.VARIANT)
+    batch_size = batch_size or variant.DEFAULT_BATCH_SIZE
+
+    def epoch_dataset(epoch):
+        return data.load_training_data(dataset, variant.INPUTS, batch_size,
+                                       seed=epoch_seed(seed, epoch), data_dir=data_dir)
+
+    first = epoch_dataset(0)
+    model = _new_model(variant, first, seed, model_options, strategy, precision)
+    steps_per_epoch = steps_per_epoch or int(first.cardinality())
+    if steps_per_epoch <= 0:
+        raise ValueError(
+            f"Cannot tell how many batches {dataset!r} holds; pass steps_per_epoch= "
+            "(--steps-per-epoch)."
+        )
+    # A schedule over the whole run (CycleGAN's decay to zero) needs its length now:
+    # fit_resumable calls fit() once per epoch.
+    model.set_total_steps(epochs * steps_per_epoch)
+    fit_resumable(
+        model, epoch_dataset, epochs=epochs, steps_per_epoch=steps_per_epoch,
+        backup_dir=os.path.join(out_dir, "backup"), every_n_steps=backup_every,
+        callbacks=[*callbacks, *_run_callbacks(out_dir, num_samples)], verbose=verbose,
+    )
+    with atomic_path(os.path.join(out_dir, "model.keras")) as temporary:
+        model.save(temporary)
+    return model
+
+
+def _writable_directory(path):
+    path = os.path.abspath(os.fspath(path))
+    try:
+        os.makedirs(path, exist_ok=True)
+    except OSError as error:
+        raise ValueError(f"Cannot create the output directory {path!r}: {error.strerror}.")
+    if not os.access(path, os.W_OK):
+        raise ValueError(f"The output directory {path!r} is not writable.")
+    return path
+
+
+def _new_model(variant, dataset, seed, model_options, strategy, precision):
+    """A compiled `variant` for the images of `dataset`, under `strategy` and `precision`."""
+    # The images are the first tensor of a batch: images, (images, labels) or
+    # (images_a, images_b).
+    image_shape = tuple(tf.nest.flatten(dataset.element_spec)[0].shape[1:])
+    distribute.set_precision(precision)
+    if not isinstance(strategy, tf.distribute.Strategy):
+        strategy = distribute.get_strategy(strategy)
+    with strategy.scope():
+        model = variant(image_shape=image_shape, seed=seed, **(model_options or {}))
+        model.compile()
+    return model
+
+
+def _run_callbacks(out_dir, num_samples):
+    return [
+        kg_callbacks.SampleGrid(os.path.join(out_dir, "samples"), num_samples=num_samples,
+                                log_dir=os.path.join(out_dir, "logs", "samples")),
+        keras.callbacks.TensorBoard(os.path.join(out_dir, "logs")),
+        kg_callbacks.ModelExport(os.path.join(out_dir, "checkpoints", "last.keras")),
+        keras.callbacks.CSVLogger(os.path.join(out_dir, "history.csv"), append=True),
+    ]

@@ -552,12 +552,9 @@ def benchmark(variant_names, precisions, steps, repeats, configs=("reference", "
 
 def training_pipeline(variant, batch_size):
     """What `keras-gans train` feeds: the library's shuffled, prefetched pipeline."""
-    loader = getattr(variant, "load_training_data", None)
-    if loader is not None:
-        return loader(getattr(variant, "DEFAULT_DATASET", "fashion_mnist"),
-                      batch_size=batch_size, seed=0)
-    return kg.data.load("fashion_mnist", batch_size=batch_size, seed=0,
-                        drop_remainder=True, with_labels=variant.CONDITIONAL)
+    return kg.data.load_training_data(kg.data.default_dataset(variant.VARIANT),
+                                      variant.INPUTS, batch_size, seed=0,
+                                      drop_remainder=True)
 
 
 def measure_pipeline(variant, batch_size, batches_per_round, repeats):

@@ -29,8 +29,9 @@ def main():
     args = parser.parse_args()
 
     variant = kg.models.get(args.variant)
-    data = kg.data.load("fashion_mnist", batch_size=args.batch_size, seed=0,
-                        drop_remainder=True, with_labels=variant.CONDITIONAL)
+    data = kg.data.load_training_data(kg.data.default_dataset(variant.VARIANT),
+                                      variant.INPUTS, args.batch_size, seed=0,
+                                      drop_remainder=True)
     data = data.take(args.steps).cache()
     models = {}
     for precision in args.precision.split(","):

@@ -33,10 +33,9 @@ def train(strategy, variant, steps):
     images, labels = kg.data.load_arrays("fashion_mnist", split="train")
     images = images[: per_step * steps].astype("float32") / 127.5 - 1
     labels = labels[: per_step * steps]
-    if hasattr(variant, "example_training_data"):  # e.g. CycleGAN's (images_a, images_b)
-        data = variant.example_training_data(images, labels)
-    else:
-        data = (images, labels) if variant.CONDITIONAL else images
+    data = {"images": images, "images_and_labels": (images, labels),
+            # A stand-in unpaired pair: domain B is domain A mirrored.
+            "unpaired_images": (images, images[:, :, ::-1])}[variant.INPUTS]
     history = model.fit(tf.data.Dataset.from_tensor_slices(data).batch(per_step),
                         epochs=1, verbose=0)
     return model, {name: float(values[-1]) for name, values in history.history.items()}

@@ -46,10 +46,9 @@ def test_resume_after_a_crash_mid_epoch_gives_the_uninterrupted_weights(
     per_step = BATCH * getattr(variant(seed=0), "critic_steps", 1)
     images = fashion_images[: per_step * STEPS_PER_EPOCH]
     labels = fashion_labels[: per_step * STEPS_PER_EPOCH]
-    if hasattr(variant, "example_training_data"):  # CycleGAN's (images_a, images_b)
-        data = variant.example_training_data(images, labels)
-    else:
-        data = (images, labels) if variant.CONDITIONAL else images
+    data = {"images": images, "images_and_labels": (images, labels),
+            # A stand-in unpaired pair: domain B is domain A mirrored.
+            "unpaired_images": (images, images[:, :, ::-1])}[variant.INPUTS]
 
     def epoch_dataset(epoch):  # the order of epoch e depends on e alone
         length = len(tf.nest.flatten(data)[0])

@@ -14,9 +14,10 @@ if __name__ == "__main__":
 `python zoo/<preset>.py [--epochs N --out DIR]` then writes, under DIR (default
 `runs/zoo/<preset>`):
 
-- `backup/`, `samples/epoch_NNNN.png`, `checkpoints/last.keras`: the training run
-  (`kg.training.fit_resumable`; running the same command again after a crash resumes
-  it, and running it with a larger `--epochs` continues it);
+- `backup/`, `samples/epoch_NNNN.png`, `logs/`, `history.csv`, `checkpoints/last.keras`,
+  `model.keras`: the training run (`kg.training.run`, as `keras-gans train`; running
+  the same command again after a crash resumes it, and running it with a larger
+  `--epochs` continues it);
 - `<preset>.keras`: the preset file (config, weights, optimizer state) that
   `keras_gans/presets/` ships, and `<preset>.keras.sha256`;
 - `metrics.json`: domain FID, KID, IS of 10,000 samples (`kg.evaluation.Evaluator`,
@@ -160,52 +161,19 @@ def install(metrics, out):
 
 
 def train(recipe, epochs, out, steps_per_epoch=None, verbose=2):
-    """Trains the recipe's model under `out` (resuming a backup there); returns it."""
-    import keras
-
+    """Trains the recipe's model under `out` (resuming a run there); returns it."""
     import keras_gans as kg
 
-    variant = recipe.model_class()
-    batch_size = recipe.batch()
-    with_labels = bool(variant.CONDITIONAL)
-
-    loader = getattr(variant, "load_training_data", None)  # CycleGAN: two domains
-
-    def epoch_dataset(epoch):
-        # As `keras-gans train`: epoch e's shuffle depends on (seed, e) alone.
-        seed = recipe.seed * 1_000_003 + epoch
-        if loader is not None:
-            return loader(recipe.dataset, batch_size=batch_size, seed=seed)
-        return kg.data.load(recipe.dataset, split="train", batch_size=batch_size,
-                            with_labels=with_labels, seed=seed)
-
-    dataset = epoch_dataset(0)
-    spec = dataset.element_spec
-    while isinstance(spec, tuple):
-        spec = spec[0]
-    model = variant(image_shape=tuple(spec.shape[1:]), seed=recipe.seed,
-                    **recipe.model_options)
-    model.compile()
-    steps_per_epoch = steps_per_epoch or int(dataset.cardinality())
-    if hasattr(model, "set_total_steps"):
-        model.set_total_steps(epochs * steps_per_epoch)
     measures = []
     if recipe.fid_every_n_epochs:
         measures.append(kg.callbacks.FID(recipe.reference,
                                          num_samples=recipe.num_eval_samples,
                                          every_n_epochs=recipe.fid_every_n_epochs))
-    kg.training.fit_resumable(
-        model, epoch_dataset, epochs=epochs, steps_per_epoch=steps_per_epoch,
-        backup_dir=os.path.join(out, "backup"),
-        callbacks=[
-            *measures,  # before CSVLogger, which writes what it adds to the logs
-            kg.callbacks.SampleGrid(os.path.join(out, "samples"), num_samples=64),
-            kg.callbacks.ModelExport(os.path.join(out, "checkpoints", "last.keras")),
-            keras.callbacks.CSVLogger(os.path.join(out, "history.csv"), append=True),
-        ],
-        verbose=verbose,
+    return kg.training.run(
+        recipe.model_class(), out, epochs, dataset=recipe.dataset,
+        batch_size=recipe.batch(), seed=recipe.seed, model_options=recipe.model_options,
+        steps_per_epoch=steps_per_epoch, callbacks=measures, verbose=verbose,
     )
-    return model
 
 
 def main(recipe, argv=None):
@@ -249,7 +217,7 @@ def main(recipe, argv=None):
     model = keras.saving.load_model(preset_path)
     start = time.time()
     evaluation = None
-    if model.LATENT_DISTRIBUTION is not None:  # something to sample: FID and KID
+    if isinstance(model, kg.models.GANModel):  # something to sample: FID and KID
         save_grid(os.path.join(out, "grid.png"), model.grid_samples(64, seed=0))
         evaluator = kg.evaluation.Evaluator(recipe.reference, split="test")
         results = evaluator.evaluate(model, num_samples=args.num_eval_samples, seed=0)

@@ -23,20 +23,16 @@ import numpy as np
 
 from keras_gans import data as kg_data
 from keras_gans.evaluation import extractors as kg_extractors
-from keras_gans.io_utils import write_bytes
+from keras_gans.io_utils import HOME_ENV_VAR, home_dir, write_bytes  # noqa: F401
 from keras_gans.metrics import FeatureStatistics
 
-HOME_ENV_VAR = "KERAS_GANS_HOME"
 # Bump when the way statistics are computed changes (invalidates every cache file).
 STATS_FORMAT_VERSION = 1
 
 
 def stats_dir():
     """`$KERAS_GANS_HOME/stats`, or `~/.keras/keras_gans/stats`."""
-    home = os.environ.get(HOME_ENV_VAR) or os.path.join(
-        os.path.expanduser("~"), ".keras", "keras_gans"
-    )
-    return os.path.join(home, "stats")
+    return home_dir("stats")
 
 
 class ReferenceStatistics:

@@ -1,20 +1,24 @@
-"""The machinery every keras-gans variant shares.
+"""The machinery every keras-gans model shares: `AdversarialModel`.
 
-A variant (GAN, DCGAN, WGAN, ...) subclasses `GANModel` and writes only what its paper
-defines: its default networks, its default optimizers and a `train_step` that reads
-like the paper's algorithm box. Everything else lives here, once:
+A variant writes only what its paper defines: its default networks, its default
+optimizers and a `train_step` that reads like the paper's algorithm box. What every
+adversarial model needs lives here, once:
 
 - one optimizer per group of networks (`OPTIMIZERS`), created and built in the
   distribution strategy's scope, loss-scaled under `mixed_float16`, and saved in the
   `.keras` file with their state (`get_compile_config` / `compile_from_config`);
 - `apply_update`: one gradient step on a per-example loss, reduced over the *global*
   batch so that the all-reduce SUM of `apply_gradients` yields the mean gradient;
-- `sample_latent` / `random_normal` / `random_uniform`: stateless draws keyed on
-  (model seed, step counter, replica id, purpose), so every replica draws distinct
-  noise, and a resumed run replays exactly the draws it would have made;
+- `random_normal` / `random_uniform`: stateless draws keyed on (model seed, step
+  counter, replica id, purpose), so every replica draws distinct noise, and a resumed
+  run replays exactly the draws it would have made;
 - `Mean` trackers for the progress bar's epoch averages;
-- `generate(num_samples, seed=...)`;
-- input checks that run on the first batch before any training step.
+- learning-rate schedules that span the whole training (`set_total_steps`);
+- `fit`, which checks the first batch before any training step.
+
+Two kinds of model build on it, each declaring what it can do: `GANModel`
+(`generative.py`: generates images from a latent prior) and `Translator`
+(`translator.py`: translates images between two domains).
 """
 
 import os
@@ -25,90 +29,95 @@ import numpy as np
 import tensorflow as tf
 from keras import ops
 
-from keras_gans.distribute import LossScaleOptimizer, replica_rows
+from keras_gans import distribute
+from keras_gans.models import checks
 
 
-class GANModel(keras.Model):
-    """Base class of every keras-gans variant. Not used directly.
+def fresh_seed():
+    """A random seed for `seed=None`: 31 bits from the operating system."""
+    return int.from_bytes(os.urandom(4), "little") >> 1
 
-    Subclasses set the class attributes below, create their networks in `__init__`
-    (as attributes named in `NETWORKS`), then call `self._finish_init()`.
+
+def is_positive_int(value):
+    return isinstance(value, (int, np.integer)) and not isinstance(value, bool) and value > 0
+
+
+def check_image_shape(image_shape):
+    """`image_shape` as a tuple of three positive ints, or `ValueError`."""
+    image_shape = tuple(image_shape)
+    if len(image_shape) != 3 or not all(is_positive_int(d) for d in image_shape):
+        raise ValueError(
+            "`image_shape` must be three positive ints (height, width, channels). "
+            f"Received: image_shape={image_shape}"
+        )
+    return tuple(int(d) for d in image_shape)
+
+
+def check_seed(seed):
+    """`seed` as an int (`None` draws one), or `ValueError`."""
+    if seed is None:
+        return fresh_seed()
+    if not isinstance(seed, (int, np.integer)):
+        raise ValueError(f"`seed` must be an int or None. Received: seed={seed!r}")
+    return int(seed)
+
+
+class AdversarialModel(keras.Model):
+    """Base class of every keras-gans model. Not used directly.
+
+    A subclass sets the class attributes below and, in `__init__`, reads its arguments
+    in order: checks them (`check_image_shape`, `check_seed`: a seed of None is drawn
+    once there, because the default networks' initial weights derive from it), builds
+    the default networks it was not given (before `super().__init__` when its base
+    class takes the networks as arguments, as `GAN` and `CriticGAN` do), calls
+    `super().__init__`, sets its own config, and the class that sets the networks (as
+    attributes named in `NETWORKS`) ends with `self._finish_init()`. Nothing in a base
+    class calls back into a subclass during `__init__`.
 
     Class attributes:
+        VARIANT: the name of the variant (`"dcgan"`), as `keras-gans train` and the
+            presets know it.
         NETWORKS: names of the network attributes, e.g. `("generator",
             "discriminator")`. Each is serialized in `get_config`.
         OPTIMIZERS: dict mapping each optimizer name (the keyword of `compile`) to
             the names of the networks whose trainable variables it updates.
         TRACKERS: names of the `Mean` metrics shown on the progress bar.
-        LATENT_DISTRIBUTION: `"normal"` (N(0, 1)) or `"uniform"` (U[-1, 1]), the
-            paper's prior p(z); None for a model without latent input.
-        CONDITIONAL: whether `fit` expects `(images, labels)` batches.
+        INPUTS: what a `fit()` batch holds, a name of `kg.data.TRAINING_INPUTS`:
+            `"images"`, `"images_and_labels"` or `"unpaired_images"`.
+        DEFAULT_BATCH_SIZE: the batch size of the paper's experiments.
 
     Args:
         image_shape: tuple `(height, width, channels)` of the images.
-        latent_dim: int, dimension of the generator's input z, or None for a model
-            without one (an image-to-image translator).
         seed: int or None. Seeds the default networks' initial weights and every
-            random draw of training and `generate`. `None` draws a seed at random;
-            it is stored in the config, so a saved model continues the same stream.
+            random draw of training. `None` draws a seed at random; it is stored in
+            the config, so a saved model continues the same stream.
     """
 
-    NETWORKS = ("generator", "discriminator")
-    OPTIMIZERS = {
-        "generator_optimizer": ("generator",),
-        "discriminator_optimizer": ("discriminator",),
-    }
-    TRACKERS = ("discriminator_loss", "generator_loss")
-    LATENT_DISTRIBUTION = "normal"
+    VARIANT = None
+    NETWORKS = ()
+    OPTIMIZERS = {}
+    TRACKERS = ()
+    INPUTS = "images"
     CONDITIONAL = False
-    # The batch size of the paper's experiments; what `keras-gans train` uses.
     DEFAULT_BATCH_SIZE = 128
 
-    def __init__(self, image_shape, latent_dim, seed=None, **kwargs):
+    def __init__(self, image_shape, seed=None, **kwargs):
         super().__init__(**kwargs)
-        image_shape = tuple(image_shape)
-        if len(image_shape) != 3 or not all(
-            isinstance(d, (int, np.integer)) and d > 0 for d in image_shape
-        ):
-            raise ValueError(
-                "`image_shape` must be three positive ints (height, width, channels). "
-                f"Received: image_shape={image_shape}"
-            )
-        # A model without a latent input (LATENT_DISTRIBUTION None, e.g. CycleGAN,
-        # which translates images) takes latent_dim=None.
-        if not (latent_dim is None and self.LATENT_DISTRIBUTION is None) and (
-            not isinstance(latent_dim, (int, np.integer)) or latent_dim <= 0
-        ):
-            raise ValueError(
-                f"`latent_dim` must be a positive int. Received: latent_dim={latent_dim}"
-            )
-        if seed is None:
-            seed = int.from_bytes(os.urandom(4), "little") >> 1
-        if not isinstance(seed, (int, np.integer)):
-            raise ValueError(f"`seed` must be an int or None. Received: seed={seed!r}")
-
         # === Config ===
-        self.image_shape = tuple(int(d) for d in image_shape)
-        self.latent_dim = None if latent_dim is None else int(latent_dim)
-        self.seed = int(seed)
+        self.image_shape = check_image_shape(image_shape)
+        self.seed = check_seed(seed)
 
         # === State ===
         # Counts completed train steps; every random draw of a step is keyed on it,
         # and it is saved with the weights, so a restored model replays its noise.
         self.step_counter = self.add_weight(
-            name="step_counter",
-            shape=(),
-            dtype="int64",
-            initializer="zeros",
-            trainable=False,
-            aggregation="only_first_replica",
+            name="step_counter", shape=(), dtype="int64", initializer="zeros",
+            trainable=False, aggregation="only_first_replica",
         )
-        self._trackers = {
-            name: keras.metrics.Mean(name=name) for name in self.TRACKERS
-        }
+        self._trackers = {name: keras.metrics.Mean(name=name) for name in self.TRACKERS}
 
     def _finish_init(self):
-        """Checks the networks a subclass created and marks the model built."""
+        """Checks the networks the subclass created and marks the model built."""
         for name in self.NETWORKS:
             network = getattr(self, name, None)
             if not isinstance(network, keras.Model):
@@ -121,14 +130,8 @@ class GANModel(keras.Model):
                     f"Input, or a subclassed model called once) so its variables exist "
                     f"before compile(). Received an unbuilt {type(network).__name__}."
                 )
-        # Our `call` is the generator; there is no symbolic shape to infer from data.
+        # There is no symbolic shape to infer from data: the networks are built.
         self.built = True
-
-    # ------------------------------------------------------------------ networks
-
-    def call(self, inputs, training=False):
-        """Runs the generator: `model(z)` is `model.generator(z)`."""
-        return self.generator(inputs, training=training)
 
     def default_optimizer(self):
         """A new optimizer with the paper's settings (every network gets its own)."""
@@ -160,28 +163,28 @@ class GANModel(keras.Model):
                 f"Expected optimizers: {list(self.OPTIMIZERS)} (plus run_eagerly, "
                 "jit_compile)."
             )
-        strategy = self.distribute_strategy
-        with strategy.scope():
+        with self.distribute_strategy.scope():
             defaults = self.default_optimizers()
-            for name, networks in self.OPTIMIZERS.items():
+            for name in self.OPTIMIZERS:
                 optimizer = optimizers.get(name) or defaults[name]
-                if not isinstance(optimizer, keras.optimizers.Optimizer):
-                    optimizer = keras.optimizers.get(optimizer)
-                if isinstance(optimizer, keras.optimizers.LossScaleOptimizer):
-                    optimizer = optimizer.inner_optimizer
-                if self.dtype_policy.name == "mixed_float16":
-                    # compile() only wraps `self.optimizer`; ours are wrapped here, with
-                    # the skip-on-overflow decision agreed across replicas.
-                    optimizer = LossScaleOptimizer(optimizer, name=f"{name}_loss_scale")
-                # Built here, in the strategy's scope: a lazy build inside the replica
-                # function fails (keras#23085), and an unbuilt optimizer silently
-                # loses its state on restore.
-                optimizer.build(self.optimizer_variables(name))
-                setattr(self, name, optimizer)
-        super().compile(
-            optimizer=None, run_eagerly=run_eagerly, jit_compile=jit_compile
-        )
+                setattr(self, name, self._prepare_optimizer(name, optimizer))
+        super().compile(optimizer=None, run_eagerly=run_eagerly, jit_compile=jit_compile)
         self._compile_args = {"run_eagerly": run_eagerly, "jit_compile": jit_compile}
+
+    def _prepare_optimizer(self, name, optimizer):
+        if not isinstance(optimizer, keras.optimizers.Optimizer):
+            optimizer = keras.optimizers.get(optimizer)
+        if isinstance(optimizer, keras.optimizers.LossScaleOptimizer):
+            optimizer = optimizer.inner_optimizer
+        if self.dtype_policy.name == "mixed_float16":
+            # compile() only wraps `self.optimizer`; ours are wrapped here, with the
+            # skip-on-overflow decision agreed across replicas.
+            optimizer = distribute.LossScaleOptimizer(optimizer, name=f"{name}_loss_scale")
+        # Built here, in the strategy's scope: a lazy build inside the replica function
+        # fails (keras#23085), and an unbuilt optimizer silently loses its state on
+        # restore.
+        optimizer.build(self.optimizer_variables(name))
+        return optimizer
 
     def optimizer_variables(self, optimizer_name):
         """The trainable variables that optimizer `optimizer_name` updates."""
@@ -190,14 +193,21 @@ class GANModel(keras.Model):
             variables.extend(getattr(self, network).trainable_variables)
         return variables
 
-    def get_compile_config(self):
-        if not self.compiled:
-            return {}
-        config = dict(self._compile_args)
+    def inner_optimizers(self):
+        """`{name: optimizer}` with any loss-scaling wrapper removed."""
+        result = {}
         for name in self.OPTIMIZERS:
             optimizer = getattr(self, name)
             if isinstance(optimizer, keras.optimizers.LossScaleOptimizer):
                 optimizer = optimizer.inner_optimizer
+            result[name] = optimizer
+        return result
+
+    def get_compile_config(self):
+        if not self.compiled:
+            return {}
+        config = dict(self._compile_args)
+        for name, optimizer in self.inner_optimizers().items():
             config[name] = keras.saving.serialize_keras_object(optimizer)
         return config
 
@@ -218,7 +228,6 @@ class GANModel(keras.Model):
             "trainable": self.trainable,
             "dtype": keras.dtype_policies.serialize(self.dtype_policy),
             "image_shape": self.image_shape,
-            "latent_dim": self.latent_dim,
             "seed": self.seed,
         }
         for name in self.NETWORKS:
@@ -244,7 +253,8 @@ class GANModel(keras.Model):
 
         Args:
             name: str, a preset name, e.g. `"dcgan_fashion_mnist"`.
-            compile: bool, defaults to True: also restore the optimizers' state.
+            compile: bool, defaults to True: also restore (or, for a preset shipped
+                without optimizer state, create) the optimizers.
 
         Returns:
             An instance of this class (or of a subclass: a DCGAN preset is a GAN).
@@ -256,9 +266,11 @@ class GANModel(keras.Model):
         model.generate(16, seed=0).shape  # (16, 28, 28, 1)
         ```
         """
-        from keras_gans import presets
+        # The presets never import the models (they find a preset's class in Keras's
+        # registry of serializable classes), so this import makes no circle.
+        from keras_gans.presets import loader
 
-        return presets.load(name, expected_class=cls, compile=compile)
+        return loader.load(name, expected_class=cls, compile=compile)
 
     def _uses_batch_norm(self):
         return any(
@@ -292,7 +304,7 @@ class GANModel(keras.Model):
             if key in store.keys():
                 state.assign(store[key])
 
-    # ------------------------------------------------------------------ metrics
+    # ------------------------------------------------------------------ updates
 
     @property
     def metrics(self):
@@ -303,18 +315,13 @@ class GANModel(keras.Model):
         """Updates the named `Mean` trackers and returns every tracker's result."""
         for name, value in values.items():
             self._trackers[name].update_state(value)
-        results = {name: tracker.result() for name, tracker in self._trackers.items()}
-        if _multi_worker(tf.distribute.get_strategy()):
-            # Keras 3.15 reduces multi-worker logs with reduce(MEAN, axis=0), which
-            # fails on scalars ("Invalid reduction dimension 0", keras#20585).
-            results = {name: ops.reshape(value, (1,)) for name, value in results.items()}
-        return results
-
-    # ------------------------------------------------------------------ updates
+        return distribute.loggable(
+            {name: tracker.result() for name, tracker in self._trackers.items()}
+        )
 
     @staticmethod
     def num_replicas():
-        return tf.distribute.get_strategy().num_replicas_in_sync
+        return distribute.num_replicas()
 
     def apply_update(self, optimizer_name, loss_fn, tape=None):
         """One gradient step of optimizer `optimizer_name` on `loss_fn()`.
@@ -365,7 +372,7 @@ class GANModel(keras.Model):
         different purposes are independent. Replicas get distinct rows of one global
         draw (`kg.distribute.replica_rows`).
         """
-        return replica_rows(tf.random.stateless_normal, shape, self._draw_key(purpose))
+        return distribute.replica_rows(tf.random.stateless_normal, shape, self._draw_key(purpose))
 
     def random_uniform(self, shape, purpose, minval=0.0, maxval=1.0):
         """U[minval, maxval) noise of `shape` (batch axis first), as `random_normal`."""
@@ -373,187 +380,116 @@ class GANModel(keras.Model):
         def draw(full_shape, key):
             return tf.random.stateless_uniform(full_shape, key, minval=minval, maxval=maxval)
 
-        return replica_rows(draw, shape, self._draw_key(purpose))
+        return distribute.replica_rows(draw, shape, self._draw_key(purpose))
 
-    def sample_latent(self, batch_size, purpose):
-        """A batch of z from the paper's prior (`LATENT_DISTRIBUTION`)."""
-        shape = (batch_size, self.latent_dim)
-        if self.LATENT_DISTRIBUTION == "uniform":
-            return self.random_uniform(shape, purpose, minval=-1.0, maxval=1.0)
-        return self.random_normal(shape, purpose)
+    # ------------------------------------------------------------------ schedules
 
-    # ------------------------------------------------------------------ sampling
+    def run_schedules(self):
+        """The learning-rate schedules that span the whole run: those with a
+        `total_steps` (e.g. CycleGAN's `ConstantThenLinearDecay`)."""
+        if not self.compiled:
+            return []
+        return [
+            optimizer._learning_rate for optimizer in self.inner_optimizers().values()
+            if hasattr(optimizer._learning_rate, "total_steps")
+        ]
 
-    def latent_vectors(self, num_samples, seed):
-        """`num_samples` latent vectors, a pure function of `seed`."""
-        key = tf.constant([seed, zlib.crc32(b"generate")], dtype=tf.int64)
-        shape = (num_samples, self.latent_dim)
-        if self.LATENT_DISTRIBUTION == "uniform":
-            return tf.random.stateless_uniform(shape, key, minval=-1.0, maxval=1.0)
-        return tf.random.stateless_normal(shape, key)
+    def _open_schedules(self):
+        return [schedule for schedule in self.run_schedules() if schedule.total_steps is None]
 
-    def generate(self, num_samples, seed=None, batch_size=256):
-        """Draws `num_samples` images from the generator.
+    def set_total_steps(self, total_steps):
+        """Gives every schedule still without one its `total_steps` (e.g. CycleGAN's decay).
 
-        Args:
-            num_samples: int, how many images.
-            seed: int or None. The same seed gives the same latent vectors, hence the
-                same images from the same weights. `None` draws fresh vectors.
-            batch_size: int, defaults to 256. How many images per generator call.
-
-        Returns:
-            float32 numpy array `(num_samples, *image_shape)` in [-1, 1].
+        `fit` does this from its own epochs x steps; call it first when a training
+        run spans several `fit` calls (as `kg.training.run` does, one per epoch).
+        Call before the first step: the value is fixed when the step is traced.
+        Returns the schedules it set.
         """
-        if not isinstance(num_samples, (int, np.integer)) or num_samples <= 0:
-            raise ValueError(
-                f"`num_samples` must be a positive int. Received: {num_samples!r}"
-            )
-        if seed is None:
-            seed = int.from_bytes(os.urandom(4), "little") >> 1
-        return self.run_generator(
-            self.latent_vectors(int(num_samples), seed), batch_size=batch_size
-        )
+        updated = self._open_schedules()
+        for schedule in updated:
+            schedule.total_steps = int(total_steps)
+        return updated
 
-    def run_generator(self, *inputs, batch_size=256):
-        """Runs the generator in inference mode over `inputs`, batch by batch."""
-        total = int(inputs[0].shape[0])
-        outputs = []
-        for start in range(0, total, batch_size):
-            chunk = [x[start : start + batch_size] for x in inputs]
-            images = self.generator(chunk if len(chunk) > 1 else chunk[0], training=False)
-            outputs.append(ops.convert_to_numpy(ops.cast(images, "float32")))
-        return np.clip(np.concatenate(outputs, axis=0), -1.0, 1.0)
+    # ------------------------------------------------------------------ fit
 
-    def grid_samples(self, num_samples, seed):
-        """The images a sample grid shows; conditional variants arrange them by class."""
-        return self.generate(num_samples, seed=seed)
-
-    # ------------------------------------------------------------------ input checks
-
-    def fit(self, x=None, y=None, *args, **kwargs):
+    def fit(self, x=None, y=None, batch_size=None, epochs=1, **kwargs):
         """Keras `fit`, after checking the first batch against what the model expects.
 
         Bad data (wrong rank, shape, channel count, dtype or range; labels where
         none are expected or missing where needed; an empty dataset) raises a
-        `ValueError` before any training step.
+        `ValueError` before any training step. A learning-rate schedule that needs
+        the length of training gets `epochs` x steps per epoch.
         """
-        batch_size = kwargs.get("batch_size", args[0] if args else None)
-        batch = _first_batch(x, y, batch_size)
+        batch = checks.first_batch(x, y, batch_size)
         if batch is not None:
             self.check_batch(batch)
+            self.on_first_batch(batch)
         if isinstance(x, tf.data.Dataset):
             # A dataset is shuffled by its pipeline; Keras warns if asked to again.
             kwargs.setdefault("shuffle", False)
-        return super().fit(x, y, *args, **kwargs)
+        set_schedules = []
+        if self._open_schedules():
+            steps = _steps_per_epoch(x, batch_size, kwargs.get("steps_per_epoch"))
+            set_schedules = self.set_total_steps(epochs * steps)
+        try:
+            return super().fit(x, y, batch_size=batch_size, epochs=epochs, **kwargs)
+        except Exception:
+            for schedule in set_schedules:  # the next fit sets it again
+                schedule.total_steps = None
+            raise
+
+    def on_first_batch(self, batch):
+        """Called by `fit` with its first (checked) batch; a hook for subclasses."""
 
     def check_batch(self, batch):
         """Raises `ValueError` if `batch` (numpy structure) does not suit this model."""
-        name = type(self).__name__
-        if isinstance(batch, (tuple, list)):
-            if len(batch) == 1:
-                batch = batch[0]
-            else:
-                raise ValueError(
-                    f"{name} is unconditional and trains on images alone, but the "
-                    f"dataset yields {len(batch)} tensors per batch (shapes "
-                    f"{[np.shape(b) for b in batch]}), e.g. (images, labels). Drop the "
-                    "labels: kg.data.load(..., with_labels=False) or "
-                    "dataset.map(lambda images, labels: images); for class-conditional "
-                    "training use kg.CGAN."
-                )
-        self.check_images(batch)
+        self.check_images(checks.images_alone(batch, type(self).__name__))
 
     def check_images(self, images, what="images"):
         """Raises `ValueError` unless `images` is a float batch of `image_shape` in [-1, 1]."""
-        name = type(self).__name__
-        images = np.asarray(images)
-        expected = (None,) + self.image_shape
-        if images.ndim != 4:
-            raise ValueError(
-                f"{name} expects {what} of rank 4 (batch, height, width, channels) = "
-                f"{expected}; received shape {images.shape} (rank {images.ndim}). "
-                + (
-                    "That is one image: batch the dataset, e.g. dataset.batch(128)."
-                    if images.shape == self.image_shape
-                    else "Add a channel axis, e.g. images[..., None]."
-                    if images.ndim == 3
-                    else ""
-                )
-            )
-        if images.shape[0] == 0:
-            raise ValueError(f"{name} received an empty batch of {what}.")
-        if images.shape[0] == 1 and self._uses_batch_norm():
-            raise ValueError(
-                f"{name} received a batch of one image, but its networks use batch "
-                "normalization, whose batch statistics are undefined (zero variance) "
-                "for a single example. Use a larger batch_size."
-            )
-        if tuple(images.shape[1:]) != self.image_shape:
-            detail = (
-                f"channel count {images.shape[-1]}, but the model was built for "
-                f"{self.image_shape[-1]}"
-                if images.shape[1:3] == self.image_shape[:2]
-                else f"image size {images.shape[1:3]}, but the model was built for "
-                f"{self.image_shape[:2]}"
-            )
-            raise ValueError(
-                f"{name} was built for {what} of shape {expected}; received "
-                f"{images.shape[1:]} ({detail}). Build the model with "
-                f"image_shape={tuple(images.shape[1:])} or resize the data."
-            )
-        if not np.issubdtype(images.dtype, np.floating):
-            raise ValueError(
-                f"{name} expects float {what} scaled to [-1, 1]; received dtype "
-                f"{images.dtype} with values in [{images.min()}, {images.max()}]. "
-                "Scale them, e.g. images.astype('float32') / 127.5 - 1, or load them "
-                "with kg.data.load / kg.data.from_arrays."
-            )
-        if not np.all(np.isfinite(images)):
-            raise ValueError(f"{name} received {what} containing NaN or inf values.")
-        low, high = float(images.min()), float(images.max())
-        if low < -1.0 - 1e-3 or high > 1.0 + 1e-3:
-            hint = (
-                "They look like [0, 255] data: use images / 127.5 - 1."
-                if high > 1.5
-                else "Scale them to [-1, 1]."
-            )
-            raise ValueError(
-                f"{name} expects {what} scaled to [-1, 1]; received values in "
-                f"[{low:g}, {high:g}]. {hint}"
-            )
-        if images.size >= 1000 and low >= 0.0:
-            raise ValueError(
-                f"{name} expects {what} scaled to [-1, 1]; this batch lies in "
-                f"[{low:g}, {high:g}], which looks like [0, 1] data (the generator's "
-                "tanh output covers [-1, 1]). Use images * 2 - 1."
-            )
-
-
-def _multi_worker(strategy):
-    extended = strategy.extended
-    return bool(getattr(extended, "_in_multi_worker_mode", lambda: False)())
-
-
-def _first_batch(x, y, batch_size=None):
-    """The first batch `fit` would see, as numpy, or None if it cannot be peeked.
-
-    For arrays that is the first `batch_size` rows (Keras's default: 32).
-    """
-    if isinstance(x, tf.data.Dataset):
-        for element in x.take(1):
-            return tf.nest.map_structure(lambda t: t.numpy(), element)
-        raise ValueError(
-            "The dataset is empty: it yielded no batch. Check the source directory, "
-            "the split and any filter() in the pipeline."
+        checks.check_images(
+            images, self.image_shape, type(self).__name__, what=what,
+            uses_batch_norm=self._uses_batch_norm(),
         )
-    if isinstance(x, keras.utils.PyDataset):
-        if len(x) == 0:
-            raise ValueError("The PyDataset is empty: len(dataset) == 0.")
-        return x[0]
-    if isinstance(x, (np.ndarray, tf.Tensor)):
-        if len(x) == 0:
-            raise ValueError("fit() received an empty array of images.")
-        rows = batch_size or 32
-        head = np.asarray(x[:rows])
-        return head if y is None else (head, np.asarray(y[:rows]))
-    return None
+
+    # ------------------------------------------------------------------ inference
+
+    def run_in_batches(self, network, inputs, batch_size=256, clip=True):
+        """`network(inputs)` in inference mode, `batch_size` rows at a time, as numpy.
+
+        `inputs` is one array or a list of arrays with the same first axis. Returns
+        float32, clipped to the image range [-1, 1] when `clip`.
+        """
+        inputs = inputs if isinstance(inputs, (list, tuple)) else [inputs]
+        total = int(inputs[0].shape[0])
+        outputs = []
+        for start in range(0, total, batch_size):
+            chunk = [x[start : start + batch_size] for x in inputs]
+            result = network(chunk if len(chunk) > 1 else chunk[0], training=False)
+            outputs.append(ops.convert_to_numpy(ops.cast(result, "float32")))
+        result = np.concatenate(outputs, axis=0)
+        return np.clip(result, -1.0, 1.0) if clip else result
+
+    def grid_samples(self, num_samples, seed):
+        """The images a sample grid shows (`kg.callbacks.SampleGrid`)."""
+        raise NotImplementedError
+
+
+def _steps_per_epoch(x, batch_size, steps_per_epoch):
+    """The steps of one epoch of `fit(x, ...)`; ValueError when it cannot be known."""
+    if steps_per_epoch:
+        return int(steps_per_epoch)
+    if isinstance(x, tf.data.Dataset):
+        count = int(x.cardinality())
+        if count > 0:
+            return count
+    elif isinstance(x, keras.utils.PyDataset):
+        return len(x)
+    elif isinstance(x, (np.ndarray, tf.Tensor)):
+        return -(-len(x) // (batch_size or 32))
+    raise ValueError(
+        "The learning rate follows a schedule over the whole training (e.g. CycleGAN's "
+        "decay to zero over the second half), so fit() must know how many steps an "
+        "epoch has, but the dataset's length is unknown or infinite. Pass "
+        "steps_per_epoch=, or give the schedule its total_steps."
+    )

@@ -10,7 +10,8 @@ import numpy as np
 from keras import layers, ops
 
 from keras_gans import losses
-from keras_gans.models.base import GANModel
+from keras_gans.models.base import check_image_shape, check_seed
+from keras_gans.models.generative import GANModel, check_latent_dim
 from keras_gans.models.layers import LayerSeeds, batch_norm
 
 DISCRIMINATOR_TYPES = ("bigan", "bigbigan")
@@ -149,7 +150,7 @@ class BiGAN(GANModel):
         "generator_optimizer": ("generator", "encoder"),
         "discriminator_optimizer": ("discriminator",),
     }
-    TRACKERS = ("discriminator_loss", "generator_loss")
+    VARIANT = "bigan"
     LATENT_DISTRIBUTION = "uniform"
     DEFAULT_BATCH_SIZE = 128
 
@@ -165,24 +166,27 @@ class BiGAN(GANModel):
         seed=None,
         **kwargs,
     ):
-        super().__init__(image_shape=image_shape, latent_dim=latent_dim, seed=seed, **kwargs)
+        image_shape, latent_dim, seed = (
+            check_image_shape(image_shape), check_latent_dim(latent_dim), check_seed(seed)
+        )
         if discriminator_type not in DISCRIMINATOR_TYPES:
             raise ValueError(
                 f"Unknown discriminator_type. Expected one of {list(DISCRIMINATOR_TYPES)}. "
                 f"Received: discriminator_type={discriminator_type!r}"
             )
+        units = int(units)
+        build_discriminator = (build_bigbigan_discriminator if discriminator_type == "bigbigan"
+                               else build_joint_discriminator)
+        super().__init__(image_shape=image_shape, latent_dim=latent_dim, seed=seed, **kwargs)
         # === Config ===
         self.discriminator_type = discriminator_type
-        self.units = int(units)
+        self.units = units
         # === Layers ===
         self.generator = generator or build_mlp_generator(
-            self.image_shape, self.latent_dim, self.units, seed=self.seed)
-        self.encoder = encoder or build_mlp_encoder(
-            self.image_shape, self.latent_dim, self.units, seed=self.seed + 1)
-        build = (build_bigbigan_discriminator if discriminator_type == "bigbigan"
-                 else build_joint_discriminator)
-        self.discriminator = discriminator or build(
-            self.image_shape, self.latent_dim, self.units, seed=self.seed + 2)
+            image_shape, latent_dim, units, seed=seed)
+        self.encoder = encoder or build_mlp_encoder(image_shape, latent_dim, units, seed=seed + 1)
+        self.discriminator = discriminator or build_discriminator(
+            image_shape, latent_dim, units, seed=seed + 2)
         self._finish_init()
 
     def default_optimizer(self):
@@ -244,12 +248,9 @@ class BiGAN(GANModel):
         """E(x): float32 numpy `(n, latent_dim)` for images `(n, *image_shape)` in [-1, 1]."""
         images = np.asarray(images)
         self.check_images(images)
-        return np.concatenate([
-            ops.convert_to_numpy(ops.cast(
-                self.encoder(images[start : start + batch_size].astype("float32"),
-                             training=False), "float32"))
-            for start in range(0, len(images), batch_size)
-        ])
+        return self.run_in_batches(
+            self.encoder, images.astype("float32"), batch_size=batch_size, clip=False
+        )
 
     def reconstruct(self, images, batch_size=256):
         """G(E(x)): float32 numpy images of the input's shape, in [-1, 1]."""

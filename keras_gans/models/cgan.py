@@ -1,15 +1,16 @@
 """CGAN: Mirza & Osindero 2014, "Conditional Generative Adversarial Nets" (arXiv:1411.1784)."""
 
 import math
-import os
 
 import keras
 import numpy as np
 from keras import layers, ops
 
-from keras_gans import losses
-from keras_gans.models.base import GANModel
+from keras_gans.models import checks
+from keras_gans.models.base import check_image_shape, check_seed, fresh_seed, is_positive_int
 from keras_gans.models.dcgan import build_dcgan_discriminator, build_dcgan_generator
+from keras_gans.models.gan import GAN
+from keras_gans.models.generative import check_latent_dim
 from keras_gans.models.layers import LayerSeeds, Maxout, StatelessDropout
 
 ARCHITECTURES = ("dcgan", "mlp")
@@ -108,7 +109,7 @@ def build_dcgan_conditional_discriminator(image_shape, num_classes, filters=64, 
 
 
 @keras.saving.register_keras_serializable(package="keras_gans")
-class CGAN(GANModel):
+class CGAN(GAN):
     """Conditional GAN (Mirza & Osindero 2014): G(z|y) and D(x|y).
 
     The class label y is fed to both networks as an extra input (section 3.2,
@@ -134,6 +135,10 @@ class CGAN(GANModel):
       floors the rate at 1e-6 (after ~288k steps); Keras's SGD keeps 0.5 and ours
       does not floor.
 
+    Every option of `kg.GAN`'s step carries over (`generator_loss=`,
+    `shared_generator_pass=`): CGAN overrides only how the label enters the networks
+    (`unpack_batch`, `generate_fakes`, `discriminate`).
+
     Fit on `(images, labels)` batches with int labels in [0, num_classes), e.g.
     `kg.data.load("fashion_mnist", with_labels=True)` or `fit(images, labels)`. Bad
     labels (missing, non-integer, one-hot, out of range, a different count than the
@@ -149,6 +154,8 @@ class CGAN(GANModel):
             (batch, 1) int]` to images in [-1, 1].
         discriminator: optional `keras.Model` from `[images, labels (batch, 1) int]`
             to one logit each (no sigmoid).
+        generator_loss: `"non_saturating"` (default) or `"minimax"`, as `kg.GAN`.
+        shared_generator_pass: bool, defaults to False (Algorithm 1), as `kg.GAN`.
         seed: int or None, see `GANModel`.
 
     Examples:
@@ -165,6 +172,8 @@ class CGAN(GANModel):
     ```
     """
 
+    VARIANT = "cgan"
+    INPUTS = "images_and_labels"
     CONDITIONAL = True
     LATENT_DISTRIBUTION = "uniform"
     DEFAULT_BATCH_SIZE = 128  # DCGAN's; pass --batch-size 100 for the paper's "mlp"
@@ -181,8 +190,10 @@ class CGAN(GANModel):
         seed=None,
         **kwargs,
     ):
-        super().__init__(image_shape=image_shape, latent_dim=latent_dim, seed=seed, **kwargs)
-        if not isinstance(num_classes, (int, np.integer)) or num_classes < 2:
+        image_shape, latent_dim, seed = (
+            check_image_shape(image_shape), check_latent_dim(latent_dim), check_seed(seed)
+        )
+        if not is_positive_int(num_classes) or num_classes < 2:
             raise ValueError(
                 f"`num_classes` must be an int >= 2. Received: num_classes={num_classes!r}"
             )
@@ -191,32 +202,29 @@ class CGAN(GANModel):
                 f"Unknown architecture. Expected one of {list(ARCHITECTURES)}. "
                 f"Received: architecture={architecture!r}"
             )
+        mlp = architecture == "mlp"
+        if generator is None:
+            generator = (
+                build_mlp_conditional_generator(image_shape, latent_dim, num_classes, seed=seed)
+                if mlp else build_dcgan_conditional_generator(
+                    image_shape, latent_dim, num_classes, filters, seed=seed)
+            )
+        if discriminator is None:
+            discriminator = (
+                build_mlp_conditional_discriminator(image_shape, num_classes, seed=seed + 1)
+                if mlp else build_dcgan_conditional_discriminator(
+                    image_shape, num_classes, filters, seed=seed + 1)
+            )
+        super().__init__(
+            image_shape=image_shape, latent_dim=latent_dim, generator=generator,
+            discriminator=discriminator, seed=seed, **kwargs,
+        )
         # === Config ===
         self.num_classes = int(num_classes)
         self.architecture = architecture
         self.filters = filters
-        # === Layers ===
-        self.generator = generator or self.build_generator()
-        self.discriminator = discriminator or self.build_discriminator()
-        self._finish_init()
-
-    def build_generator(self):
-        if self.architecture == "mlp":
-            return build_mlp_conditional_generator(
-                self.image_shape, self.latent_dim, self.num_classes, seed=self.seed
-            )
-        return build_dcgan_conditional_generator(
-            self.image_shape, self.latent_dim, self.num_classes, self.filters, seed=self.seed
-        )
-
-    def build_discriminator(self):
-        if self.architecture == "mlp":
-            return build_mlp_conditional_discriminator(
-                self.image_shape, self.num_classes, seed=self.seed + 1
-            )
-        return build_dcgan_conditional_discriminator(
-            self.image_shape, self.num_classes, self.filters, seed=self.seed + 1
-        )
+        if mlp:  # section 4.1: "drawn from a uniform distribution within the unit hypercube"
+            self.latent_distribution = "unit_uniform"
 
     def default_optimizer(self):
         if self.architecture == "mlp":
@@ -233,49 +241,20 @@ class CGAN(GANModel):
         )
         return config
 
-    # ------------------------------------------------------------------ the prior
+    # ------------------------------------------------------------------ conditioning
 
-    def _to_prior(self, z):
-        # The base draws U[-1, 1]; the paper's MLP setup draws U[0, 1] (section 4.1).
-        return (z + 1.0) / 2.0 if self.architecture == "mlp" else z
-
-    def sample_latent(self, batch_size, purpose):
-        return self._to_prior(super().sample_latent(batch_size, purpose))
-
-    def latent_vectors(self, num_samples, seed):
-        return self._to_prior(super().latent_vectors(num_samples, seed))
-
-    # ------------------------------------------------------------------ training
-
-    def train_step(self, data):
+    def unpack_batch(self, data):
+        """`(images, labels)` batches; the labels as `(batch, 1)` int32."""
         real, labels = data
-        labels = ops.reshape(ops.cast(labels, "int32"), (-1, 1))
-        batch_size = ops.shape(real)[0]
+        return real, ops.reshape(ops.cast(labels, "int32"), (-1, 1))
 
-        # Update D on real pairs (x, y) and on fakes generated for the same labels.
-        z = self.sample_latent(batch_size, "discriminator_step")
-        fake = self.generator([z, labels], training=True)
-        discriminator_loss = self.apply_update(
-            "discriminator_optimizer",
-            lambda: losses.discriminator_loss(
-                self.discriminator([real, labels], training=True),
-                self.discriminator([fake, labels], training=True),
-            ),
-        )
+    def generate_fakes(self, z, labels, training=True):
+        """G(z|y) (equation 2): fakes generated for the given labels."""
+        return self.generator([z, labels], training=training)
 
-        # Update G on fresh noise, for the same labels.
-        z = self.sample_latent(batch_size, "generator_step")
-        generator_loss = self.apply_update(
-            "generator_optimizer",
-            lambda: losses.non_saturating_generator_loss(
-                self.discriminator(
-                    [self.generator([z, labels], training=True), labels], training=True
-                )
-            ),
-        )
-        return self.finish_step(
-            discriminator_loss=discriminator_loss, generator_loss=generator_loss
-        )
+    def discriminate(self, images, labels, training=True):
+        """D(x|y): real pairs and fake pairs are scored with the same labels."""
+        return self.discriminator([images, labels], training=training)
 
     # ------------------------------------------------------------------ sampling
 
@@ -315,8 +294,7 @@ class CGAN(GANModel):
                 )
         if len(labels) == 0:
             raise ValueError("`labels` is empty: nothing to generate.")
-        if seed is None:
-            seed = int.from_bytes(os.urandom(4), "little") >> 1
+        seed = fresh_seed() if seed is None else seed
         z = self.latent_vectors(len(labels), seed)
         labels = ops.convert_to_tensor(labels.reshape(-1, 1).astype("int32"))
         return self.run_generator(z, labels, batch_size=batch_size)
@@ -338,51 +316,17 @@ class CGAN(GANModel):
 
     def check_batch(self, batch):
         name = type(self).__name__
-        if not isinstance(batch, (tuple, list)) or len(batch) != 2:
-            received = (
-                f"{len(batch)} tensors per batch" if isinstance(batch, (tuple, list))
-                else f"images alone (shape {np.shape(batch)})"
-            )
-            raise ValueError(
-                f"{name} is class-conditional and trains on (images, labels) batches, but "
-                f"received {received}: the labels are missing. Load them with "
-                "kg.data.load(..., with_labels=True), or call fit(images, labels)."
-            )
-        images, labels = batch
+        images, labels = checks.pair(
+            batch, name,
+            f"{name} is class-conditional and trains on (images, labels) batches, but "
+            "received {received}: the labels are missing. Load them with "
+            "kg.data.load(..., with_labels=True), or call fit(images, labels).",
+        )
         self.check_images(images)
         self.check_labels(labels, count=len(images))
 
     def check_labels(self, labels, count=None, what="labels"):
         """Returns `labels` as an int64 vector, or raises `ValueError` saying what is wrong."""
-        name = type(self).__name__
-        labels = np.asarray(labels)
-        if labels.ndim == 2 and labels.shape[1] == self.num_classes and self.num_classes > 1:
-            raise ValueError(
-                f"{name} expects {what} as class indices of shape (batch,); received shape "
-                f"{labels.shape}, which looks one-hot. Use labels.argmax(-1)."
-            )
-        if labels.ndim == 2 and labels.shape[1] == 1:
-            labels = labels[:, 0]
-        if labels.ndim != 1:
-            raise ValueError(
-                f"{name} expects {what} of shape (batch,); received shape {labels.shape}."
-            )
-        if not np.issubdtype(labels.dtype, np.integer):
-            raise ValueError(
-                f"{name} expects integer {what} (class indices in [0, {self.num_classes})); "
-                f"received dtype {labels.dtype}"
-                + (f" with values such as {labels[:5].tolist()}" if labels.size else "")
-                + ". Cast whole-number labels with labels.astype('int64')."
-            )
-        if count is not None and len(labels) != count:
-            raise ValueError(
-                f"{name} received {count} images but {len(labels)} {what} in a batch."
-            )
-        if labels.size and (labels.min() < 0 or labels.max() >= self.num_classes):
-            raise ValueError(
-                f"{name} was built with num_classes={self.num_classes}, so {what} must lie "
-                f"in [0, {self.num_classes}); received values in "
-                f"[{labels.min()}, {labels.max()}]. Build the model with "
-                f"num_classes={int(labels.max()) + 1} or remap the labels."
-            )
-        return labels.astype("int64")
+        return checks.check_labels(
+            labels, self.num_classes, type(self).__name__, count=count, what=what
+        )

@@ -1,25 +1,20 @@
 """CycleGAN: Zhu, Park, Isola & Efros 2017, "Unpaired Image-to-Image Translation using
 Cycle-Consistent Adversarial Networks" (arXiv:1703.10593)."""
 
-import math
-
 import keras
 import numpy as np
-import tensorflow as tf
 from keras import layers, ops
 
-from keras_gans import losses
-from keras_gans.models.base import GANModel, _first_batch
+from keras_gans import distribute, losses
+from keras_gans.models.base import check_image_shape, check_seed
 from keras_gans.models.layers import (
     ImageHistoryPool,
     LayerSeeds,
     ReflectionPadding2D,
     instance_norm,
 )
-
-DIRECTIONS = ("a_to_b", "b_to_a")
-# Inputs per domain kept for the sample grid: 6 columns x 6 rows (see grid_samples).
-GRID_EXAMPLES = 6
+from keras_gans.models.schedules import ConstantThenLinearDecay
+from keras_gans.models.translator import DIRECTIONS, GRID_EXAMPLES, Translator  # noqa: F401
 
 
 def default_residual_blocks(image_shape):
@@ -138,63 +133,7 @@ def build_patchgan_discriminator(image_shape, filters=64, discriminator_layers=3
 
 
 @keras.saving.register_keras_serializable(package="keras_gans")
-class ConstantThenLinearDecay(keras.optimizers.schedules.LearningRateSchedule):
-    """Constant learning rate, then linear decay to zero over the last part of training.
-
-    CycleGAN (section 7.1): "keep the same learning rate for the first 100 epochs and
-    linearly decay the rate to zero over the next 100 epochs". Here per step:
-
-        lr(t) = initial * min(1, (total_steps - t) / (decay_fraction * total_steps))
-
-    clipped at 0: flat for the first (1 - decay_fraction) of the steps, zero at
-    `total_steps`. `CycleGAN.fit` fills a `total_steps` of None from its `epochs`
-    and the steps per epoch (and it is then saved with the optimizer); give it
-    yourself when training spans several `fit` calls.
-
-    Args:
-        initial_learning_rate: float.
-        total_steps: int or None. Optimizer steps of the whole training.
-        decay_fraction: float in (0, 1], defaults to 0.5 (the paper's halves).
-    """
-
-    def __init__(self, initial_learning_rate, total_steps=None, decay_fraction=0.5):
-        if not 0 < decay_fraction <= 1:
-            raise ValueError(
-                f"`decay_fraction` must be in (0, 1]. Received: decay_fraction={decay_fraction}"
-            )
-        if total_steps is not None and (
-            not isinstance(total_steps, (int, np.integer)) or total_steps <= 0
-        ):
-            raise ValueError(
-                f"`total_steps` must be a positive int or None. Received: {total_steps!r}"
-            )
-        self.initial_learning_rate = float(initial_learning_rate)
-        self.total_steps = None if total_steps is None else int(total_steps)
-        self.decay_fraction = float(decay_fraction)
-
-    def __call__(self, step):
-        if self.total_steps is None:
-            raise ValueError(
-                "ConstantThenLinearDecay needs `total_steps` before the first step. "
-                "CycleGAN.fit sets it from epochs x steps per epoch; with a dataset of "
-                "unknown length pass steps_per_epoch=, or build the schedule with "
-                "total_steps=."
-            )
-        step = ops.cast(step, "float32")
-        decay_steps = max(self.decay_fraction * self.total_steps, 1.0)
-        factor = ops.clip((self.total_steps - step) / decay_steps, 0.0, 1.0)
-        return self.initial_learning_rate * factor
-
-    def get_config(self):
-        return {
-            "initial_learning_rate": self.initial_learning_rate,
-            "total_steps": self.total_steps,
-            "decay_fraction": self.decay_fraction,
-        }
-
-
-@keras.saving.register_keras_serializable(package="keras_gans")
-class CycleGAN(GANModel):
+class CycleGAN(Translator):
     """CycleGAN (Zhu et al. 2017): unpaired translation G: A -> B and F: B -> A.
 
     Each train step takes a batch of images a from domain A and an unrelated batch b
@@ -271,9 +210,8 @@ class CycleGAN(GANModel):
         "discriminator_optimizer": ("discriminator_a", "discriminator_b"),
     }
     TRACKERS = ("discriminator_loss", "generator_loss", "cycle_loss", "identity_loss")
-    LATENT_DISTRIBUTION = None
+    VARIANT = "cyclegan"
     DEFAULT_BATCH_SIZE = 1  # section 7.1
-    DEFAULT_DATASET = "fashion_mnist_sneaker2boot"
 
     def __init__(
         self,
@@ -292,7 +230,7 @@ class CycleGAN(GANModel):
         seed=None,
         **kwargs,
     ):
-        super().__init__(image_shape=image_shape, latent_dim=None, seed=seed, **kwargs)
+        image_shape, seed = check_image_shape(image_shape), check_seed(seed)
         for name, value in (("cycle_weight", cycle_weight), ("identity_weight", identity_weight)):
             if value is not None and (not isinstance(value, (int, float, np.floating))
                                       or value < 0):
@@ -301,51 +239,42 @@ class CycleGAN(GANModel):
                 )
         if not isinstance(pool_size, (int, np.integer)) or pool_size < 0:
             raise ValueError(f"`pool_size` must be an int >= 0. Received: pool_size={pool_size!r}")
+        super().__init__(image_shape=image_shape, seed=seed, **kwargs)
         # === Config ===
         self.cycle_weight = float(cycle_weight)
         self.identity_weight = (
             0.5 * self.cycle_weight if identity_weight is None else float(identity_weight)
         )
         self.pool_size = int(pool_size)
-        self.generator_filters = generator_filters or default_generator_filters(self.image_shape)
+        self.generator_filters = generator_filters or default_generator_filters(image_shape)
         self.residual_blocks = (
-            default_residual_blocks(self.image_shape) if residual_blocks is None
+            default_residual_blocks(image_shape) if residual_blocks is None
             else int(residual_blocks)
         )
         self.discriminator_filters = int(discriminator_filters)
         self.discriminator_layers = discriminator_layers or default_discriminator_layers(
-            self.image_shape
+            image_shape
         )
         # === Layers ===
-        self.generator_a_to_b = generator_a_to_b or self.build_generator(
-            self.seed, "generator_a_to_b")
-        self.generator_b_to_a = generator_b_to_a or self.build_generator(
-            self.seed + 1, "generator_b_to_a")
-        self.discriminator_a = discriminator_a or self.build_discriminator(
-            self.seed + 2, "discriminator_a")
-        self.discriminator_b = discriminator_b or self.build_discriminator(
-            self.seed + 3, "discriminator_b")
+        self.generator_a_to_b = generator_a_to_b or self._default_generator(
+            seed, "generator_a_to_b")
+        self.generator_b_to_a = generator_b_to_a or self._default_generator(
+            seed + 1, "generator_b_to_a")
+        self.discriminator_a = discriminator_a or self._default_discriminator(
+            seed + 2, "discriminator_a")
+        self.discriminator_b = discriminator_b or self._default_discriminator(
+            seed + 3, "discriminator_b")
         # Fakes of domain A (from F) feed D_A, fakes of domain B (from G) feed D_B.
-        self.pool_a = ImageHistoryPool(self.pool_size, self.image_shape, name="pool_a")
-        self.pool_b = ImageHistoryPool(self.pool_size, self.image_shape, name="pool_b")
-        # === State === the inputs the sample grid translates, captured by the first fit.
-        self.grid_inputs = self.add_weight(
-            name="grid_inputs", shape=(2, GRID_EXAMPLES) + self.image_shape,
-            dtype="float32", initializer="zeros", trainable=False,
-            aggregation="only_first_replica",
-        )
-        self.has_grid_inputs = self.add_weight(
-            name="has_grid_inputs", shape=(), dtype="int64", initializer="zeros",
-            trainable=False, aggregation="only_first_replica",
-        )
+        self.pool_a = ImageHistoryPool(self.pool_size, image_shape, name="pool_a")
+        self.pool_b = ImageHistoryPool(self.pool_size, image_shape, name="pool_b")
         self._finish_init()
 
-    def build_generator(self, seed, name):
+    def _default_generator(self, seed, name):
         return build_resnet_generator(
             self.image_shape, self.generator_filters, self.residual_blocks, seed=seed, name=name
         )
 
-    def build_discriminator(self, seed, name):
+    def _default_discriminator(self, seed, name):
         return build_patchgan_discriminator(
             self.image_shape, self.discriminator_filters, self.discriminator_layers,
             seed=seed, name=name,
@@ -356,7 +285,6 @@ class CycleGAN(GANModel):
 
     def get_config(self):
         config = super().get_config()
-        del config["latent_dim"]
         config.update(
             cycle_weight=self.cycle_weight,
             identity_weight=self.identity_weight,
@@ -367,10 +295,6 @@ class CycleGAN(GANModel):
             discriminator_layers=self.discriminator_layers,
         )
         return config
-
-    def call(self, inputs, training=False):
-        """`model(images_a)` is `model.generator_a_to_b(images_a)`."""
-        return self.generator_a_to_b(inputs, training=training)
 
     # ------------------------------------------------------------------ training
 
@@ -442,207 +366,9 @@ class CycleGAN(GANModel):
         )
 
     def query_pool(self, pool, images, purpose):
-        """`pool.query` on the global batch, so N replicas update it as one device would.
-
-        Every replica gathers all replicas' images, makes the same pool update from
-        the same stateless draw, and keeps its own rows of the result.
-        """
-        context = tf.distribute.get_replica_context()
-        if context is None or context.num_replicas_in_sync == 1:
-            return pool.query(images, self._draw_key(purpose))
-        images = ops.cast(images, "float32")
-        sizes = context.all_gather(tf.shape(images)[:1], axis=0)
-        everyone = context.all_gather(images, axis=0)
-        output = pool.query(everyone, self._draw_key(purpose))
-        start = tf.reduce_sum(sizes[: context.replica_id_in_sync_group])
-        return output[start : start + tf.shape(images)[0]]
-
-    def fit(self, x=None, y=None, batch_size=None, epochs=1, steps_per_epoch=None, **kwargs):
-        """Keras `fit` on `(images_a, images_b)` batches (or `fit(images_a, images_b)`).
-
-        Before training: checks the first batch, keeps its first images for the
-        sample grid (first fit only), and gives a `ConstantThenLinearDecay` without
-        `total_steps` the length of this fit: `epochs` x steps per epoch.
-        """
-        batch = _first_batch(x, y)
-        if batch is not None:
-            self.check_batch(batch)
-        set_schedules = []
-        if self.compiled and any(s.total_steps is None for s in self._schedules()):
-            set_schedules = self.set_total_steps(
-                epochs * self._steps_per_epoch(x, batch_size, steps_per_epoch)
-            )
-        if batch is not None and not int(self.has_grid_inputs.numpy()):
-            self.set_grid_inputs(batch[0], batch[1])
-        try:
-            return super().fit(
-                x, y, batch_size=batch_size, epochs=epochs, steps_per_epoch=steps_per_epoch,
-                **kwargs,
-            )
-        except Exception:
-            for schedule in set_schedules:  # the next fit sets it again
-                schedule.total_steps = None
-            raise
-
-    def set_total_steps(self, total_steps):
-        """Gives every `ConstantThenLinearDecay` still without one its `total_steps`.
-
-        `fit` does this from its own epochs x steps; call it first when a training
-        run spans several `fit` calls (as `keras-gans train` does, one per epoch).
-        Call before the first step: the value is fixed when the step is traced.
-        Returns the schedules it set.
-        """
-        updated = [s for s in self._schedules() if s.total_steps is None]
-        for schedule in updated:
-            schedule.total_steps = int(total_steps)
-        return updated
-
-    def _schedules(self):
-        for name in self.OPTIMIZERS:
-            optimizer = getattr(self, name)
-            if isinstance(optimizer, keras.optimizers.LossScaleOptimizer):
-                optimizer = optimizer.inner_optimizer
-            if isinstance(optimizer._learning_rate, ConstantThenLinearDecay):
-                yield optimizer._learning_rate
-
-    def _steps_per_epoch(self, x, batch_size, steps_per_epoch):
-        if steps_per_epoch:
-            return int(steps_per_epoch)
-        if isinstance(x, tf.data.Dataset):
-            count = int(x.cardinality())
-            if count > 0:
-                return count
-        elif isinstance(x, keras.utils.PyDataset):
-            return len(x)
-        elif isinstance(x, (np.ndarray, tf.Tensor)):
-            return math.ceil(len(x) / (batch_size or 32))
-        needs = any(schedule.total_steps is None for schedule in self._schedules())
-        if needs:
-            raise ValueError(
-                "CycleGAN's learning rate decays to zero over the second half of "
-                "training, so fit() must know how many steps an epoch has, but the "
-                "dataset's length is unknown or infinite. Pass steps_per_epoch=, or "
-                "compile with optimizers whose ConstantThenLinearDecay has total_steps."
-            )
-        return 1
-
-    # ------------------------------------------------------------------ translating
-
-    def translate(self, images, direction="a_to_b", batch_size=256):
-        """Translates images between the domains.
-
-        Args:
-            images: float array `(n, *image_shape)` in [-1, 1].
-            direction: `"a_to_b"` (G) or `"b_to_a"` (F).
-            batch_size: int, defaults to 256.
-
-        Returns:
-            float32 numpy array of the same shape, in [-1, 1].
-        """
-        if direction not in DIRECTIONS:
-            raise ValueError(
-                f"Unknown direction. Expected one of {list(DIRECTIONS)}. "
-                f"Received: direction={direction!r}"
-            )
-        images = np.asarray(images)
-        self.check_images(images)
-        network = self.generator_a_to_b if direction == "a_to_b" else self.generator_b_to_a
-        outputs = [
-            ops.convert_to_numpy(ops.cast(
-                network(images[start : start + batch_size].astype("float32"), training=False),
-                "float32",
-            ))
-            for start in range(0, len(images), batch_size)
-        ]
-        return np.clip(np.concatenate(outputs), -1.0, 1.0)
-
-    def generate(self, *args, **kwargs):
-        raise ValueError(
-            "CycleGAN translates images; it does not generate them from noise. Use "
-            "model.translate(images, direction='a_to_b' or 'b_to_a')."
+        """`pool.query` on the global batch, so N replicas update it as one device would
+        (every replica makes the same update from the same stateless draw)."""
+        key = self._draw_key(purpose)
+        return distribute.on_global_batch(
+            lambda everyone: pool.query(everyone, key), ops.cast(images, "float32")
         )
-
-    def set_grid_inputs(self, images_a, images_b):
-        """Sets the 6 inputs per domain that `grid_samples` translates (fit does it once)."""
-        rows = []
-        for images in (images_a, images_b):
-            images = np.asarray(images, dtype="float32")
-            self.check_images(images)
-            rows.append(np.resize(images, (GRID_EXAMPLES,) + self.image_shape))  # repeats if few
-        self.grid_inputs.assign(np.stack(rows))
-        self.has_grid_inputs.assign(1)
-
-    def grid_samples(self, num_samples=None, seed=None):
-        """Six rows of six: a, G(a), F(G(a)), b, F(b), G(F(b)) for the stored inputs.
-
-        The inputs are the first images of the first `fit` batch (or those given to
-        `set_grid_inputs`); `num_samples` and `seed` are ignored (the grid is always
-        36 images, 6 columns).
-        """
-        if not int(self.has_grid_inputs.numpy()):
-            raise ValueError(
-                "CycleGAN's sample grid translates stored example inputs, and there are "
-                "none yet: call fit() first or model.set_grid_inputs(images_a, images_b)."
-            )
-        images_a, images_b = ops.convert_to_numpy(self.grid_inputs)
-        fake_b = self.translate(images_a, "a_to_b")
-        fake_a = self.translate(images_b, "b_to_a")
-        return np.concatenate([
-            images_a, fake_b, self.translate(fake_b, "b_to_a"),
-            images_b, fake_a, self.translate(fake_a, "a_to_b"),
-        ])
-
-    # ------------------------------------------------------------------ data
-
-    @classmethod
-    def load_training_data(cls, dataset, batch_size, seed=None, data_dir=None):
-        """What `keras-gans train cyclegan --dataset NAME` trains on: `kg.data.load_unpaired`."""
-        from keras_gans import data
-
-        return data.load_unpaired(
-            dataset, split="train", batch_size=batch_size, seed=seed, data_dir=data_dir
-        )
-
-    @classmethod
-    def example_training_data(cls, images, labels=None):
-        """A stand-in unpaired dataset for smoke tests: domain B is domain A mirrored."""
-        images = np.asarray(images)
-        return images, images[:, :, ::-1]
-
-    # ------------------------------------------------------------------ input checks
-
-    def check_batch(self, batch):
-        name = type(self).__name__
-        if not isinstance(batch, (tuple, list)) or len(batch) != 2:
-            received = (
-                f"{len(batch)} tensors per batch" if isinstance(batch, (tuple, list))
-                else f"images alone (shape {np.shape(batch)}): a single domain"
-            )
-            raise ValueError(
-                f"{name} trains on unpaired (images_a, images_b) batches, one from each "
-                f"domain, but received {received}. Use kg.data.load_unpaired(...), "
-                "tf.data.Dataset.zip((domain_a, domain_b)), or fit(images_a, images_b)."
-            )
-        images_a, images_b = (np.asarray(part) for part in batch)
-        if images_b.ndim <= 1 and np.issubdtype(images_b.dtype, np.integer):
-            raise ValueError(
-                f"{name} received (images, labels) batches (second element of shape "
-                f"{images_b.shape}, dtype {images_b.dtype}): that is one labelled domain, "
-                "not two. Give one batch of images per domain, e.g. "
-                "kg.data.load_unpaired('fashion_mnist_sneaker2boot')."
-            )
-        if images_a.shape[1:] != images_b.shape[1:]:
-            raise ValueError(
-                f"{name} translates between domains of the same image shape, but "
-                f"images_a have shape {images_a.shape[1:]} and images_b "
-                f"{images_b.shape[1:]}. Resize both to one shape (e.g. "
-                "kg.data.load_unpaired(..., image_size=...))."
-            )
-        if len(images_a) != len(images_b):
-            raise ValueError(
-                f"{name} needs as many images of each domain per batch; received "
-                f"{len(images_a)} images_a and {len(images_b)} images_b. Batch both "
-                "domains alike (drop_remainder=True, or zip datasets of equal batch size)."
-            )
-        self.check_images(images_a, what="images_a")
-        self.check_images(images_b, what="images_b")

@@ -4,7 +4,9 @@ Deep Convolutional Generative Adversarial Networks" (arXiv:1511.06434)."""
 import keras
 from keras import layers
 
+from keras_gans.models.base import check_image_shape, check_seed
 from keras_gans.models.gan import GAN
+from keras_gans.models.generative import check_latent_dim
 from keras_gans.models.layers import LayerSeeds, batch_norm
 
 KERNEL_SIZE = 5  # Figure 1 of the paper, and its Theano code (dcgan_code).
@@ -166,6 +168,7 @@ class DCGAN(GAN):
     ```
     """
 
+    VARIANT = "dcgan"
     LATENT_DISTRIBUTION = "uniform"
     DEFAULT_BATCH_SIZE = 128  # section 4: "mini-batch SGD with a mini-batch size of 128"
 
@@ -175,24 +178,27 @@ class DCGAN(GAN):
         latent_dim=100,
         filters=64,
         shared_generator_pass=True,
+        generator=None,
+        discriminator=None,
+        seed=None,
         **kwargs,
     ):
-        # === Config === (read by build_generator / build_discriminator)
-        self.filters = filters
+        image_shape, latent_dim, seed = (
+            check_image_shape(image_shape), check_latent_dim(latent_dim), check_seed(seed)
+        )
         super().__init__(
             image_shape=image_shape,
             latent_dim=latent_dim,
+            generator=generator or build_dcgan_generator(
+                image_shape, latent_dim, filters, seed=seed),
+            discriminator=discriminator or build_dcgan_discriminator(
+                image_shape, filters, seed=seed + 1),
             shared_generator_pass=shared_generator_pass,
+            seed=seed,
             **kwargs,
         )
-
-    def build_generator(self):
-        return build_dcgan_generator(
-            self.image_shape, self.latent_dim, self.filters, seed=self.seed
-        )
-
-    def build_discriminator(self):
-        return build_dcgan_discriminator(self.image_shape, self.filters, seed=self.seed + 1)
+        # === Config ===
+        self.filters = filters
 
     def default_optimizer(self):
         return keras.optimizers.Adam(2e-4, beta_1=0.5)

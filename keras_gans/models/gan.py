@@ -7,7 +7,8 @@ import tensorflow as tf
 from keras import layers
 
 from keras_gans import losses
-from keras_gans.models.base import GANModel
+from keras_gans.models.base import check_image_shape, check_seed
+from keras_gans.models.generative import GANModel, check_latent_dim
 from keras_gans.models.layers import LayerSeeds, Maxout, StatelessDropout
 
 
@@ -110,6 +111,7 @@ class GAN(GANModel):
     ```
     """
 
+    VARIANT = "gan"
     DEFAULT_BATCH_SIZE = 100  # batch_size of the paper's mnist.yaml
 
     def __init__(
@@ -123,7 +125,9 @@ class GAN(GANModel):
         seed=None,
         **kwargs,
     ):
-        super().__init__(image_shape=image_shape, latent_dim=latent_dim, seed=seed, **kwargs)
+        image_shape, latent_dim, seed = (
+            check_image_shape(image_shape), check_latent_dim(latent_dim), check_seed(seed)
+        )
         if generator_loss not in losses.GENERATOR_LOSSES:
             raise ValueError(
                 f"Unknown generator_loss. Expected one of "
@@ -134,19 +138,16 @@ class GAN(GANModel):
                 "`shared_generator_pass` must be True or False. Received: "
                 f"shared_generator_pass={shared_generator_pass!r}"
             )
+        generator = generator or build_mlp_generator(image_shape, latent_dim, seed=seed)
+        discriminator = discriminator or build_mlp_discriminator(image_shape, seed=seed + 1)
+        super().__init__(image_shape=image_shape, latent_dim=latent_dim, seed=seed, **kwargs)
         # === Config ===
         self.generator_loss = generator_loss
         self.shared_generator_pass = shared_generator_pass
         # === Layers ===
-        self.generator = generator or self.build_generator()
-        self.discriminator = discriminator or self.build_discriminator()
+        self.generator = generator
+        self.discriminator = discriminator
         self._finish_init()
-
-    def build_generator(self):
-        return build_mlp_generator(self.image_shape, self.latent_dim, seed=self.seed)
-
-    def build_discriminator(self):
-        return build_mlp_discriminator(self.image_shape, seed=self.seed + 1)
 
     def default_optimizer(self):
         learning_rate = keras.optimizers.schedules.ExponentialDecay(
@@ -160,44 +161,66 @@ class GAN(GANModel):
         config["shared_generator_pass"] = self.shared_generator_pass
         return config
 
+    # ------------------------------------------------------------------ training
+
     def train_step(self, data):
-        real = data[0] if isinstance(data, (tuple, list)) else data
+        real, condition = self.unpack_batch(data)
         batch_size = keras.ops.shape(real)[0]
-
-        # Update the discriminator by ascending log D(x) + log(1 - D(G(z))).
         z = self.sample_latent(batch_size, "discriminator_step")
-        generator_tape = tf.GradientTape()
         if self.shared_generator_pass:
-            # Recorded for the generator update below; D's update ignores this tape.
-            with generator_tape:
-                fake = self.generator(z, training=True)
+            # One pass G(z), recorded for the generator update; D's update ignores it.
+            tape = tf.GradientTape()
+            with tape:
+                fake = self.generate_fakes(z, condition)
+            discriminator_loss = self.discriminator_step(real, fake, condition)
+            # The generator learns through the updated D on the same G(z).
+            generator_loss = self.generator_step(lambda: fake, condition, tape=tape)
         else:
-            fake = self.generator(z, training=True)
-        discriminator_loss = self.apply_update(
-            "discriminator_optimizer",
-            lambda: losses.discriminator_loss(
-                self.discriminator(real, training=True),
-                self.discriminator(fake, training=True),
-            ),
-        )
-
-        generator_loss_fn = losses.GENERATOR_LOSSES[self.generator_loss]
-        if self.shared_generator_pass:
-            # Update the generator through the updated D on the same G(z).
-            generator_loss = self.apply_update(
-                "generator_optimizer",
-                lambda: generator_loss_fn(self.discriminator(fake, training=True)),
-                tape=generator_tape,
+            discriminator_loss = self.discriminator_step(
+                real, self.generate_fakes(z, condition), condition
             )
-        else:
-            # Update the generator on fresh noise (Algorithm 1).
+            # Algorithm 1: the generator update draws a fresh minibatch of noise.
             z = self.sample_latent(batch_size, "generator_step")
-            generator_loss = self.apply_update(
-                "generator_optimizer",
-                lambda: generator_loss_fn(
-                    self.discriminator(self.generator(z, training=True), training=True)
-                ),
+            generator_loss = self.generator_step(
+                lambda: self.generate_fakes(z, condition), condition
             )
         return self.finish_step(
             discriminator_loss=discriminator_loss, generator_loss=generator_loss
         )
+
+    def discriminator_step(self, real, fake, condition=None):
+        """Updates D by ascending log D(x) + log(1 - D(G(z))) (Algorithm 1)."""
+        return self.apply_update(
+            "discriminator_optimizer",
+            lambda: losses.discriminator_loss(
+                self.discriminate(real, condition), self.discriminate(fake, condition)
+            ),
+        )
+
+    def generator_step(self, make_fakes, condition=None, tape=None):
+        """Updates G on D's verdict on `make_fakes()` (the generator loss of section 3).
+
+        `tape`: a tape that already recorded the generator pass (shared pass).
+        """
+        loss = losses.GENERATOR_LOSSES[self.generator_loss]
+        return self.apply_update(
+            "generator_optimizer",
+            lambda: loss(self.discriminate(make_fakes(), condition)),
+            tape=tape,
+        )
+
+    # ------------------------------------------------------------------ conditioning
+    # The hooks a conditional variant overrides (kg.CGAN): what a batch holds beside
+    # the images, and how it enters the two networks. Unconditional: nothing.
+
+    def unpack_batch(self, data):
+        """`(real images, condition)` of a `fit()` batch; the condition is None here."""
+        return (data[0] if isinstance(data, (tuple, list)) else data), None
+
+    def generate_fakes(self, z, condition=None, training=True):
+        """G(z) (or G(z|y))."""
+        return self.generator(z, training=training)
+
+    def discriminate(self, images, condition=None, training=True):
+        """D(x) (or D(x|y)): one logit per image."""
+        return self.discriminator(images, training=training)

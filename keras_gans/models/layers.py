@@ -5,7 +5,7 @@ import numpy as np
 import tensorflow as tf
 from keras import layers, ops
 
-from keras_gans.distribute import replica_rows
+from keras_gans.distribute import replica_rows, synchronize_batch_norm
 
 
 class LayerSeeds:
@@ -124,13 +124,10 @@ def batch_norm(**kwargs):
     momentum 0.9 / epsilon 1e-5 are the Torch and Theano values of the reference code;
     Keras's default momentum 0.99 leaves the moving statistics (used by `generate`)
     far behind the weights for the first thousand steps. Synchronized across replicas
-    when a strategy has several, or each replica would normalize differently.
+    when the strategy in scope has several (`kg.distribute.synchronize_batch_norm`).
     """
-    import tensorflow as tf
-
-    synchronized = tf.distribute.get_strategy().num_replicas_in_sync > 1
     return layers.BatchNormalization(
-        momentum=0.9, epsilon=1e-5, synchronized=synchronized, **kwargs
+        momentum=0.9, epsilon=1e-5, synchronized=synchronize_batch_norm(), **kwargs
     )
 
 

@@ -5,9 +5,11 @@ import keras
 from keras import ops
 
 from keras_gans import losses
-from keras_gans.models.dcgan import build_dcgan_discriminator
+from keras_gans.models.base import check_image_shape, check_seed
+from keras_gans.models.critic import CriticGAN
+from keras_gans.models.dcgan import build_dcgan_discriminator, build_dcgan_generator
+from keras_gans.models.generative import check_latent_dim
 from keras_gans.models.layers import layer_norm
-from keras_gans.models.wgan import WGAN
 
 
 def build_wgan_gp_critic(image_shape, filters=64, seed=None):
@@ -25,7 +27,7 @@ def build_wgan_gp_critic(image_shape, filters=64, seed=None):
 
 
 @keras.saving.register_keras_serializable(package="keras_gans")
-class WGANGP(WGAN):
+class WGANGP(CriticGAN):
     """WGAN with gradient penalty (Gulrajani et al. 2017), trained with Algorithm 1.
 
     The critic's weight clipping is replaced by a penalty on its gradient norm at
@@ -37,10 +39,10 @@ class WGANGP(WGAN):
     The penalty (`kg.losses.gradient_penalty`) takes the norm over all non-batch
     axes, in float32, with a square root that stays differentiable at zero.
 
-    As in WGAN, `critic_steps` (n_critic = 5) critic updates precede each generator
-    update, each on its own real minibatch and noise: a `fit()` batch of
-    `critic_steps * m` images is cut into `critic_steps` minibatches of m (see
-    `kg.WGAN`); the paper's m = 64 gives a batch size of 320.
+    As in WGAN (its sibling on the same critic loop, `CriticGAN`), `critic_steps`
+    (n_critic = 5) critic updates precede each generator update, each on its own real
+    minibatch and noise: a `fit()` batch of `critic_steps * m` images is cut into
+    `critic_steps` minibatches of m; the paper's m = 64 gives a batch size of 320.
 
     Defaults follow Algorithm 1: lambda = 10, n_critic = 5, Adam(1e-4, beta_1=0,
     beta_2=0.9) for both networks, m = 64; the DCGAN generator (batch norm is fine
@@ -77,7 +79,9 @@ class WGANGP(WGAN):
     ```
     """
 
-    TRACKERS = WGAN.TRACKERS + ("gradient_penalty",)
+    VARIANT = "wgan_gp"
+    TRACKERS = CriticGAN.TRACKERS + ("gradient_penalty",)
+    LATENT_DISTRIBUTION = "normal"
 
     def __init__(
         self,
@@ -86,8 +90,16 @@ class WGANGP(WGAN):
         filters=64,
         critic_steps=5,
         gradient_penalty_weight=10.0,
+        generator=None,
+        critic=None,
+        discriminator=None,
+        seed=None,
         **kwargs,
     ):
+        image_shape, latent_dim, seed = (
+            check_image_shape(image_shape), check_latent_dim(latent_dim), check_seed(seed)
+        )
+        critic = self.check_critic_arguments(critic_steps, critic, discriminator)
         if "clip_value" in kwargs:
             raise ValueError(
                 "WGANGP does not clip weights; the gradient penalty replaces clipping. "
@@ -98,27 +110,26 @@ class WGANGP(WGAN):
                 "`gradient_penalty_weight` must be a non-negative float. "
                 f"Received: gradient_penalty_weight={gradient_penalty_weight!r}"
             )
-        # === Config ===
-        self.gradient_penalty_weight = float(gradient_penalty_weight)
         super().__init__(
             image_shape=image_shape,
             latent_dim=latent_dim,
-            filters=filters,
             critic_steps=critic_steps,
-            clip_value=None,
+            generator=generator or build_dcgan_generator(
+                image_shape, latent_dim, filters, seed=seed),
+            critic=critic or build_wgan_gp_critic(image_shape, filters, seed=seed + 1),
+            seed=seed,
             **kwargs,
         )
-
-    def build_critic(self):
-        return build_wgan_gp_critic(self.image_shape, self.filters, seed=self.seed + 1)
+        # === Config ===
+        self.filters = filters
+        self.gradient_penalty_weight = float(gradient_penalty_weight)
 
     def default_optimizer(self):
         return keras.optimizers.Adam(1e-4, beta_1=0.0, beta_2=0.9)
 
     def get_config(self):
         config = super().get_config()
-        del config["clip_value"]
-        config["gradient_penalty_weight"] = self.gradient_penalty_weight
+        config.update(filters=self.filters, gradient_penalty_weight=self.gradient_penalty_weight)
         return config
 
     def interpolation_weights(self, batch_size, purpose):

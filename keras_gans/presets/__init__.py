@@ -30,19 +30,10 @@ Each variant's presets live in `<variant>_presets.py` as a plain dict, as KerasH
 ```
 
 The weights are a complete `.keras` file (config, weights, optimizer state), so
-`keras.saving.load_model(path)` is all loading needs. Resolution and downloads are in
-`keras_gans/presets/loader.py`.
+`keras.saving.load_model(path)` is all loading needs. The registry is `registry.py`; resolution, downloads and
+loading are in `loader.py`.
 """
 
-import copy
-
-from keras_gans.presets.bigan_presets import bigan_presets
-from keras_gans.presets.cgan_presets import cgan_presets
-from keras_gans.presets.cyclegan_presets import cyclegan_presets
-from keras_gans.presets.dcgan_presets import dcgan_presets
-from keras_gans.presets.gan_presets import gan_presets
-from keras_gans.presets.wgan_gp_presets import wgan_gp_presets
-from keras_gans.presets.wgan_presets import wgan_presets
 from keras_gans.presets.loader import (
     LARGE_FILE_BYTES,
     cache_dir,
@@ -51,33 +42,7 @@ from keras_gans.presets.loader import (
     resolve,
     sha256_of,
 )
-
-PRESETS = {**gan_presets, **dcgan_presets, **wgan_presets, **wgan_gp_presets,
-           **cgan_presets, **cyclegan_presets, **bigan_presets}
-
-
-def names():
-    """The preset names, sorted."""
-    return sorted(PRESETS)
-
-
-def get(name):
-    """A copy of preset `name`'s entry; `ValueError` listing the presets if unknown."""
-    if name not in PRESETS:
-        listing = "\n".join(
-            f"  {key}: {PRESETS[key]['metadata']['description']}" for key in names()
-        )
-        raise ValueError(
-            f"Unknown preset. Expected one of {names()}. Received: name={name!r}\n"
-            f"The presets:\n{listing}"
-        )
-    return copy.deepcopy(PRESETS[name])
-
-
-def list():  # noqa: A001 (kg.presets.list(), as the design names it)
-    """`{name: one-line description}` of every preset, sorted by name."""
-    return {name: PRESETS[name]["metadata"]["description"] for name in names()}
-
+from keras_gans.presets.registry import PRESETS, get, list, names  # noqa: A004
 
 __all__ = [
     "LARGE_FILE_BYTES", "PRESETS", "cache_dir", "download", "get", "list", "load",

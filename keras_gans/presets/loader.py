@@ -21,7 +21,8 @@ import os
 import urllib.error
 import urllib.request
 
-from keras_gans.io_utils import atomic_path, sha256_of
+from keras_gans.io_utils import atomic_path, home_dir, sha256_of
+from keras_gans.presets import registry
 
 # Downloads of at least this many bytes show a progress bar.
 LARGE_FILE_BYTES = 5 * 1024 * 1024
@@ -32,14 +33,7 @@ PACKAGE_FILES_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fi
 
 def cache_dir():
     """`$KERAS_GANS_HOME/presets`, or `~/.keras/keras_gans/presets`."""
-    from keras_gans.evaluation.reference import HOME_ENV_VAR
-
-    home = os.environ.get(HOME_ENV_VAR) or os.path.join(
-        os.path.expanduser("~"), ".keras", "keras_gans"
-    )
-    return os.path.join(home, "presets")
-
-
+    return home_dir("presets")
 
 
 def cache_path(name, sha256):
@@ -128,9 +122,7 @@ def resolve(name):
         ValueError: unknown name (the message lists the presets), no source has the
             file, or every source failed (the message says why).
     """
-    from keras_gans import presets
-
-    entry = presets.get(name)
+    entry = registry.get(name)
     expected = entry["sha256"].lower()
     cached = cache_path(name, expected)
     if os.path.isfile(cached):
@@ -157,13 +149,29 @@ def resolve(name):
     )
 
 
+def variant_class(variant):
+    """The model class of `variant` (e.g. "dcgan"), found among Keras's registered classes.
+
+    The presets sit above the models and never import them: the classes register
+    themselves with Keras (`register_keras_serializable`) when `keras_gans` is
+    imported, and declare their variant name (`VARIANT`).
+    """
+    import keras
+
+    for obj in keras.saving.get_custom_objects().values():
+        if isinstance(obj, type) and getattr(obj, "VARIANT", None) == variant:
+            if obj.__module__.startswith("keras_gans.models"):
+                return obj
+    raise ValueError(f"No keras-gans model class is registered for variant {variant!r}.")
+
+
 def load(name, expected_class=None, compile=True):
     """Loads preset `name` as the keras-gans model it holds.
 
     Args:
         name: str, a preset name (see `kg.presets.list()`).
-        expected_class: a `GANModel` subclass or None. When given, the preset must hold
-            an instance of it (a DCGAN preset is also a GAN); otherwise `ValueError`
+        expected_class: a model class or None. When given, the preset must hold an
+            instance of it (a DCGAN preset is also a GAN); otherwise `ValueError`
             naming the class to use, raised before any download.
         compile: bool, defaults to True: restore the optimizers and their state (to
             continue training; a preset shipped without optimizer state is compiled
@@ -174,11 +182,9 @@ def load(name, expected_class=None, compile=True):
     """
     import keras
 
-    from keras_gans import models, presets
-
-    entry = presets.get(name)
+    entry = registry.get(name)
     variant = entry["metadata"]["variant"]
-    cls = models.get(variant)
+    cls = variant_class(variant)
     if expected_class is not None and not issubclass(cls, expected_class):
         raise ValueError(
             f"The preset {name!r} holds a {cls.__name__} (variant {variant!r}), not a "
@@ -202,10 +208,7 @@ def load(name, expected_class=None, compile=True):
 
 
 def _presets_of(cls):
-    from keras_gans import models, presets
-
     return [
-        name for name, entry in sorted(presets.PRESETS.items())
-        if issubclass(models.get(entry["metadata"]["variant"]), cls)
+        name for name, entry in sorted(registry.PRESETS.items())
+        if issubclass(variant_class(entry["metadata"]["variant"]), cls)
     ]
-

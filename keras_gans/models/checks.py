@@ -1,0 +1,170 @@
+"""Checks of the data a model is given, run before any training step.
+
+Each check raises a `ValueError` that says what was received and how to fix it. The
+models call them from `fit` (on the first batch), `generate`, `translate` and `encode`.
+"""
+
+import keras
+import numpy as np
+import tensorflow as tf
+
+
+def first_batch(x, y=None, batch_size=None):
+    """The first batch `fit` would see, as numpy, or None if it cannot be peeked.
+
+    For arrays that is the first `batch_size` rows (Keras's default: 32).
+    """
+    if isinstance(x, tf.data.Dataset):
+        for element in x.take(1):
+            return tf.nest.map_structure(lambda t: t.numpy(), element)
+        raise ValueError(
+            "The dataset is empty: it yielded no batch. Check the source directory, "
+            "the split and any filter() in the pipeline."
+        )
+    if isinstance(x, keras.utils.PyDataset):
+        if len(x) == 0:
+            raise ValueError("The PyDataset is empty: len(dataset) == 0.")
+        return x[0]
+    if isinstance(x, (np.ndarray, tf.Tensor)):
+        if len(x) == 0:
+            raise ValueError("fit() received an empty array of images.")
+        rows = batch_size or 32
+        head = np.asarray(x[:rows])
+        return head if y is None else (head, np.asarray(y[:rows]))
+    return None
+
+
+def images_alone(batch, name):
+    """The images of an unconditional model's batch; `ValueError` if it holds more."""
+    if not isinstance(batch, (tuple, list)):
+        return batch
+    if len(batch) == 1:
+        return batch[0]
+    raise ValueError(
+        f"{name} is unconditional and trains on images alone, but the dataset yields "
+        f"{len(batch)} tensors per batch (shapes {[np.shape(b) for b in batch]}), e.g. "
+        "(images, labels). Drop the labels: kg.data.load(..., with_labels=False) or "
+        "dataset.map(lambda images, labels: images); for class-conditional training "
+        "use kg.CGAN."
+    )
+
+
+def pair(batch, name, message, single=""):
+    """The two parts of a batch that must hold two; `ValueError(message)` otherwise.
+
+    `message` may name `{received}`: what the batch held instead; `single` is added
+    to it when the batch was one tensor.
+    """
+    if isinstance(batch, (tuple, list)) and len(batch) == 2:
+        return batch
+    received = (
+        f"{len(batch)} tensors per batch" if isinstance(batch, (tuple, list))
+        else f"images alone (shape {np.shape(batch)}){single}"
+    )
+    raise ValueError(message.format(received=received))
+
+
+def _check_layout(images, image_shape, name, what, uses_batch_norm):
+    expected = (None,) + image_shape
+    if images.ndim != 4:
+        raise ValueError(
+            f"{name} expects {what} of rank 4 (batch, height, width, channels) = "
+            f"{expected}; received shape {images.shape} (rank {images.ndim}). "
+            + (
+                "That is one image: batch the dataset, e.g. dataset.batch(128)."
+                if images.shape == image_shape
+                else "Add a channel axis, e.g. images[..., None]."
+                if images.ndim == 3
+                else ""
+            )
+        )
+    if images.shape[0] == 0:
+        raise ValueError(f"{name} received an empty batch of {what}.")
+    if images.shape[0] == 1 and uses_batch_norm:
+        raise ValueError(
+            f"{name} received a batch of one image, but its networks use batch "
+            "normalization, whose batch statistics are undefined (zero variance) "
+            "for a single example. Use a larger batch_size."
+        )
+    if tuple(images.shape[1:]) != image_shape:
+        detail = (
+            f"channel count {images.shape[-1]}, but the model was built for "
+            f"{image_shape[-1]}"
+            if images.shape[1:3] == image_shape[:2]
+            else f"image size {images.shape[1:3]}, but the model was built for "
+            f"{image_shape[:2]}"
+        )
+        raise ValueError(
+            f"{name} was built for {what} of shape {expected}; received "
+            f"{images.shape[1:]} ({detail}). Build the model with "
+            f"image_shape={tuple(images.shape[1:])} or resize the data."
+        )
+
+
+def _check_values(images, name, what):
+    if not np.issubdtype(images.dtype, np.floating):
+        raise ValueError(
+            f"{name} expects float {what} scaled to [-1, 1]; received dtype "
+            f"{images.dtype} with values in [{images.min()}, {images.max()}]. "
+            "Scale them, e.g. images.astype('float32') / 127.5 - 1, or load them "
+            "with kg.data.load / kg.data.from_arrays."
+        )
+    if not np.all(np.isfinite(images)):
+        raise ValueError(f"{name} received {what} containing NaN or inf values.")
+    low, high = float(images.min()), float(images.max())
+    if low < -1.0 - 1e-3 or high > 1.0 + 1e-3:
+        hint = (
+            "They look like [0, 255] data: use images / 127.5 - 1."
+            if high > 1.5
+            else "Scale them to [-1, 1]."
+        )
+        raise ValueError(
+            f"{name} expects {what} scaled to [-1, 1]; received values in "
+            f"[{low:g}, {high:g}]. {hint}"
+        )
+    if images.size >= 1000 and low >= 0.0:
+        raise ValueError(
+            f"{name} expects {what} scaled to [-1, 1]; this batch lies in "
+            f"[{low:g}, {high:g}], which looks like [0, 1] data (the generator's "
+            "tanh output covers [-1, 1]). Use images * 2 - 1."
+        )
+
+
+def check_images(images, image_shape, name, what="images", uses_batch_norm=False):
+    """Raises `ValueError` unless `images` is a float batch of `image_shape` in [-1, 1]."""
+    images = np.asarray(images)
+    _check_layout(images, tuple(image_shape), name, what, uses_batch_norm)
+    _check_values(images, name, what)
+
+
+def check_labels(labels, num_classes, name, count=None, what="labels"):
+    """Returns `labels` as an int64 vector, or raises `ValueError` saying what is wrong."""
+    labels = np.asarray(labels)
+    if labels.ndim == 2 and labels.shape[1] == num_classes and num_classes > 1:
+        raise ValueError(
+            f"{name} expects {what} as class indices of shape (batch,); received shape "
+            f"{labels.shape}, which looks one-hot. Use labels.argmax(-1)."
+        )
+    if labels.ndim == 2 and labels.shape[1] == 1:
+        labels = labels[:, 0]
+    if labels.ndim != 1:
+        raise ValueError(
+            f"{name} expects {what} of shape (batch,); received shape {labels.shape}."
+        )
+    if not np.issubdtype(labels.dtype, np.integer):
+        raise ValueError(
+            f"{name} expects integer {what} (class indices in [0, {num_classes})); "
+            f"received dtype {labels.dtype}"
+            + (f" with values such as {labels[:5].tolist()}" if labels.size else "")
+            + ". Cast whole-number labels with labels.astype('int64')."
+        )
+    if count is not None and len(labels) != count:
+        raise ValueError(f"{name} received {count} images but {len(labels)} {what} in a batch.")
+    if labels.size and (labels.min() < 0 or labels.max() >= num_classes):
+        raise ValueError(
+            f"{name} was built with num_classes={num_classes}, so {what} must lie "
+            f"in [0, {num_classes}); received values in "
+            f"[{labels.min()}, {labels.max()}]. Build the model with "
+            f"num_classes={int(labels.max()) + 1} or remap the labels."
+        )
+    return labels.astype("int64")
