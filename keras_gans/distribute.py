@@ -107,20 +107,39 @@ def loggable(results):
     return results
 
 
-def assign_on_every_replica(variables, function):
+def assign_on_every_replica(variables, function, values=None):
     """`variable.assign(function(variable))` for each variable, alike on every replica.
 
+    With `values` (a list as long as `variables`, e.g. another network's weights) the
+    update is `function(variable, value)`, each replica with its own copy of `value`.
     Called from a train step (replica context): a mirrored variable refuses a
     replica-context assign, so the update runs in cross-replica context, where
     `strategy.extended.update` applies it to every copy.
     """
-    values = [variable.value if hasattr(variable, "value") else variable for variable in variables]
+    targets = [_tensor_variable(variable) for variable in variables]
+    if values is None:
+        def update_all(strategy):
+            for target in targets:
+                strategy.extended.update(target, lambda v: v.assign(function(v)))
 
-    def update_all(strategy):
-        for value in values:
-            strategy.extended.update(value, lambda v: v.assign(function(v)))
+        tf.distribute.get_replica_context().merge_call(update_all)
+        return
+    if len(values) != len(targets):
+        raise ValueError(f"{len(targets)} variables but {len(values)} values.")
+    values = [ops.convert_to_tensor(_tensor_variable(value)) for value in values]
 
-    tf.distribute.get_replica_context().merge_call(update_all)
+    def update_pairs(strategy, *values):
+        for target, value in zip(targets, values):
+            strategy.extended.update(
+                target, lambda v, x: v.assign(function(v, x)), args=(value,)
+            )
+
+    tf.distribute.get_replica_context().merge_call(update_pairs, args=tuple(values))
+
+
+def _tensor_variable(variable):
+    """The TensorFlow variable behind a Keras variable."""
+    return variable.value if hasattr(variable, "value") else variable
 
 
 def run_in_order(updates, variables):

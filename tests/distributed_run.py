@@ -2,6 +2,7 @@
 devices before TensorFlow starts); used by test_distribute.py. Prints one JSON line.
 
     python tests/distributed_run.py variant VARIANT   # 1 vs 2 replicas; mixed precision
+    python tests/distributed_run.py ema VARIANT       # 1 vs 2 replicas with ema_decay
     python tests/distributed_run.py overflow
 """
 
@@ -24,9 +25,9 @@ import keras_gans as kg  # noqa: E402
 PER_REPLICA_BATCH = 8
 
 
-def train(strategy, variant, steps):
+def train(strategy, variant, steps, options=None):
     with strategy.scope():
-        model = variant(seed=0)
+        model = variant(seed=0, **(options or {}))
         # SGD shows a wrong gradient scale that Adam would hide.
         model.compile(**{name: keras.optimizers.SGD(0.002) for name in variant.OPTIMIZERS})
     per_step = 2 * PER_REPLICA_BATCH * getattr(model, "critic_steps", 1)
@@ -57,26 +58,32 @@ def check_variant(variant_name):
     return result
 
 
-def compare(variant, steps):
-    one_model, one_logs = train(tf.distribute.get_strategy(), variant, steps)
+def compare(variant, steps, options=None):
+    one_model, one_logs = train(tf.distribute.get_strategy(), variant, steps, options)
     mirrored = kg.distribute.get_strategy("mirrored")
-    two_model, two_logs = train(mirrored, variant, steps)
+    two_model, two_logs = train(mirrored, variant, steps, options)
     weight_diff = max(
         float(np.max(np.abs(keras.ops.convert_to_numpy(a).astype("float64")
                             - keras.ops.convert_to_numpy(b))))
         for a, b in zip(one_model.weights, two_model.weights)
     )
     def probe(model, rows):  # a model without latent input (CycleGAN) draws other noise
-        if model.latent_dim is None:
+        if not isinstance(model, kg.models.GANModel):
             return model.random_normal((rows, 8), "probe")
         return model.sample_latent(rows, "probe")
 
     noise = mirrored.run(lambda: probe(two_model, PER_REPLICA_BATCH))
     parts = [p.numpy() for p in mirrored.experimental_local_results(noise)]
     single = probe(one_model, 2 * PER_REPLICA_BATCH).numpy()
+    # The averages' weights, as part of model.weights (which weight_diff compares).
+    model_weights = {id(w) for w in one_model.weights}
+    averages = [w for name in (one_model.EMA_NETWORKS if one_model.ema_decay else ())
+                for w in getattr(one_model, f"{name}_ema").weights if id(w) in model_weights]
     return {
         "replicas": mirrored.num_replicas_in_sync,
         "weight_diff": weight_diff,
+        "weights": len(one_model.weights),
+        "average_weights": len(averages),
         "one_logs": one_logs,
         "two_logs": two_logs,
         "noise_matches_one_device": float(np.max(np.abs(np.concatenate(parts) - single))),
@@ -115,6 +122,9 @@ def overflow():
 if __name__ == "__main__":
     if sys.argv[1] == "variant":
         result = check_variant(sys.argv[2])
+    elif sys.argv[1] == "ema":
+        result = compare(kg.models.get(sys.argv[2]), steps=3,
+                         options={"ema_decay": 0.5, "ema_start": 1})
     else:
         result = overflow()
     print("RESULT " + json.dumps(result))

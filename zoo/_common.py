@@ -221,6 +221,10 @@ def main(recipe, argv=None):
         save_grid(os.path.join(out, "grid.png"), model.grid_samples(64, seed=0))
         evaluator = kg.evaluation.Evaluator(recipe.reference, split="test")
         results = evaluator.evaluate(model, num_samples=args.num_eval_samples, seed=0)
+        if model.ema_decay is not None:  # the trained generator beside its average
+            raw = evaluator.evaluate_images(
+                model.generate(args.num_eval_samples, seed=0, use_ema=False))
+            results["raw_generator"] = {key: raw[key] for key in ("fid", "kid", "kid_std")}
         evaluation = {
             "reference": f"{recipe.reference} test",
             "extractor": evaluator.extractor.name,

@@ -30,7 +30,7 @@ import tensorflow as tf
 from keras import ops
 
 from keras_gans import distribute
-from keras_gans.models import checks
+from keras_gans.models import checks, ema
 
 
 def fresh_seed():
@@ -85,12 +85,21 @@ class AdversarialModel(keras.Model):
         INPUTS: what a `fit()` batch holds, a name of `kg.data.TRAINING_INPUTS`:
             `"images"`, `"images_and_labels"` or `"unpaired_images"`.
         DEFAULT_BATCH_SIZE: the batch size of the paper's experiments.
+        EMA_NETWORKS: the networks that `ema_decay=` averages (those that generate,
+            encode or translate).
 
     Args:
         image_shape: tuple `(height, width, channels)` of the images.
         seed: int or None. Seeds the default networks' initial weights and every
             random draw of training. `None` draws a seed at random; it is stored in
             the config, so a saved model continues the same stream.
+        ema_decay: float in (0, 1) or None (default: off; no paper of the zoo uses
+            it). Keeps an exponential moving average of each network of
+            `EMA_NETWORKS` (`<name>_ema`, see `kg.models.ema`), updated after every
+            generator update; `generate`, `translate`, `encode` and the callbacks
+            then use the averages (`use_ema=False` gives the trained networks).
+        ema_start: int, defaults to 0. Train steps before the average starts: until
+            then it copies the network (the warm-up).
     """
 
     VARIANT = None
@@ -100,12 +109,24 @@ class AdversarialModel(keras.Model):
     INPUTS = "images"
     CONDITIONAL = False
     DEFAULT_BATCH_SIZE = 128
+    EMA_NETWORKS = ()
 
-    def __init__(self, image_shape, seed=None, **kwargs):
+    def __init__(self, image_shape, seed=None, ema_decay=None, ema_start=0, **kwargs):
         super().__init__(**kwargs)
+        if ema_decay is not None and not (
+            isinstance(ema_decay, (float, np.floating)) and 0.0 < ema_decay < 1.0
+        ):
+            raise ValueError(
+                f"`ema_decay` must be a float in (0, 1), e.g. 0.999, or None (no "
+                f"average). Received: ema_decay={ema_decay!r}"
+            )
+        if not isinstance(ema_start, (int, np.integer)) or ema_start < 0:
+            raise ValueError(f"`ema_start` must be an int >= 0. Received: ema_start={ema_start!r}")
         # === Config ===
         self.image_shape = check_image_shape(image_shape)
         self.seed = check_seed(seed)
+        self.ema_decay = None if ema_decay is None else float(ema_decay)
+        self.ema_start = int(ema_start)
 
         # === State ===
         # Counts completed train steps; every random draw of a step is keyed on it,
@@ -130,8 +151,26 @@ class AdversarialModel(keras.Model):
                     f"Input, or a subclassed model called once) so its variables exist "
                     f"before compile(). Received an unbuilt {type(network).__name__}."
                 )
+        if self.ema_decay is not None:
+            for name in self.EMA_NETWORKS:
+                setattr(self, f"{name}_ema", ema.average_of(getattr(self, name)))
         # There is no symbolic shape to infer from data: the networks are built.
         self.built = True
+
+    def inference_network(self, name, use_ema=True):
+        """Network `name`, or its moving average when there is one and `use_ema`."""
+        if use_ema and self.ema_decay is not None and name in self.EMA_NETWORKS:
+            return getattr(self, f"{name}_ema")
+        return getattr(self, name)
+
+    def update_averages(self):
+        """Moves each `<name>_ema` towards its network (no-op without `ema_decay`)."""
+        if self.ema_decay is None:
+            return
+        decay = ops.where(self.step_counter.value >= self.ema_start, self.ema_decay, 0.0)
+        decay = ops.cast(decay, "float32")
+        for name in self.EMA_NETWORKS:
+            ema.update_average(getattr(self, f"{name}_ema"), getattr(self, name), decay)
 
     def default_optimizer(self):
         """A new optimizer with the paper's settings (every network gets its own)."""
@@ -229,6 +268,8 @@ class AdversarialModel(keras.Model):
             "dtype": keras.dtype_policies.serialize(self.dtype_policy),
             "image_shape": self.image_shape,
             "seed": self.seed,
+            "ema_decay": self.ema_decay,
+            "ema_start": self.ema_start,
         }
         for name in self.NETWORKS:
             config[name] = keras.saving.serialize_keras_object(getattr(self, name))
@@ -354,7 +395,9 @@ class AdversarialModel(keras.Model):
         return ops.mean(per_example_loss)
 
     def finish_step(self, **values):
-        """Ends a train step: advances the step counter, returns the tracked means."""
+        """Ends a train step: updates the moving averages (every step has one generator
+        update, so this follows it), advances the step counter, returns the means."""
+        self.update_averages()
         self.step_counter.assign_add(1)
         return self.track(**values)
 

@@ -152,6 +152,7 @@ class BiGAN(GANModel):
     }
     VARIANT = "bigan"
     LATENT_DISTRIBUTION = "uniform"
+    EMA_NETWORKS = ("generator", "encoder")
     DEFAULT_BATCH_SIZE = 128
 
     def __init__(
@@ -244,18 +245,23 @@ class BiGAN(GANModel):
 
     # ------------------------------------------------------------------ features
 
-    def encode(self, images, batch_size=256):
-        """E(x): float32 numpy `(n, latent_dim)` for images `(n, *image_shape)` in [-1, 1]."""
+    def encode(self, images, batch_size=256, use_ema=True):
+        """E(x): float32 numpy `(n, latent_dim)` for images `(n, *image_shape)` in [-1, 1].
+
+        `use_ema`: the encoder's moving average when the model keeps one (`ema_decay=`).
+        """
         images = np.asarray(images)
         self.check_images(images)
         return self.run_in_batches(
-            self.encoder, images.astype("float32"), batch_size=batch_size, clip=False
+            self.inference_network("encoder", use_ema), images.astype("float32"),
+            batch_size=batch_size, clip=False,
         )
 
-    def reconstruct(self, images, batch_size=256):
+    def reconstruct(self, images, batch_size=256, use_ema=True):
         """G(E(x)): float32 numpy images of the input's shape, in [-1, 1]."""
         return self.run_generator(
-            ops.convert_to_tensor(self.encode(images, batch_size)), batch_size=batch_size
+            ops.convert_to_tensor(self.encode(images, batch_size, use_ema=use_ema)),
+            batch_size=batch_size, use_ema=use_ema,
         )
 
     def score(self, images, z):

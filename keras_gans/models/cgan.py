@@ -258,7 +258,8 @@ class CGAN(GAN):
 
     # ------------------------------------------------------------------ sampling
 
-    def generate(self, num_samples=None, labels=None, seed=None, batch_size=256):
+    def generate(self, num_samples=None, labels=None, seed=None, batch_size=256,
+                 use_ema=True):
         """Draws images of the given classes.
 
         Args:
@@ -270,6 +271,8 @@ class CGAN(GAN):
             seed: int or None. The same seed gives the same latent vectors (vector i
                 depends on (seed, i) only), hence the same images for the same labels.
             batch_size: int, defaults to 256.
+            use_ema: bool, defaults to True: the generator's moving average when the
+                model keeps one (`ema_decay=`).
 
         Returns:
             float32 numpy array `(n, *image_shape)` in [-1, 1].
@@ -297,7 +300,7 @@ class CGAN(GAN):
         seed = fresh_seed() if seed is None else seed
         z = self.latent_vectors(len(labels), seed)
         labels = ops.convert_to_tensor(labels.reshape(-1, 1).astype("int32"))
-        return self.run_generator(z, labels, batch_size=batch_size)
+        return self.run_generator(z, labels, batch_size=batch_size, use_ema=use_ema)
 
     def grid_samples(self, num_samples, seed):
         """One row per class, `num_classes` images per row (the grid is square).

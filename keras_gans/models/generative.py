@@ -35,6 +35,7 @@ class GANModel(AdversarialModel):
     }
     TRACKERS = ("discriminator_loss", "generator_loss")
     LATENT_DISTRIBUTION = "normal"
+    EMA_NETWORKS = ("generator",)
 
     def __init__(self, image_shape, latent_dim, seed=None, **kwargs):
         super().__init__(image_shape=image_shape, seed=seed, **kwargs)
@@ -79,7 +80,7 @@ class GANModel(AdversarialModel):
 
     # ------------------------------------------------------------------ sampling
 
-    def generate(self, num_samples, seed=None, batch_size=256):
+    def generate(self, num_samples, seed=None, batch_size=256, use_ema=True):
         """Draws `num_samples` images from the generator.
 
         Args:
@@ -87,6 +88,8 @@ class GANModel(AdversarialModel):
             seed: int or None. The same seed gives the same latent vectors, hence the
                 same images from the same weights. `None` draws fresh vectors.
             batch_size: int, defaults to 256. How many images per generator call.
+            use_ema: bool, defaults to True: the generator's moving average when the
+                model keeps one (`ema_decay=`); False: the trained generator.
 
         Returns:
             float32 numpy array `(num_samples, *image_shape)` in [-1, 1].
@@ -97,12 +100,15 @@ class GANModel(AdversarialModel):
             )
         seed = fresh_seed() if seed is None else seed
         return self.run_generator(
-            self.latent_vectors(int(num_samples), seed), batch_size=batch_size
+            self.latent_vectors(int(num_samples), seed), batch_size=batch_size,
+            use_ema=use_ema,
         )
 
-    def run_generator(self, *inputs, batch_size=256):
-        """Runs the generator in inference mode over `inputs`, batch by batch."""
-        return self.run_in_batches(self.generator, list(inputs), batch_size=batch_size)
+    def run_generator(self, *inputs, batch_size=256, use_ema=True):
+        """Runs the generator (or its average) in inference mode over `inputs`."""
+        return self.run_in_batches(
+            self.inference_network("generator", use_ema), list(inputs), batch_size=batch_size
+        )
 
     def grid_samples(self, num_samples, seed):
         """The images a sample grid shows; conditional variants arrange them by class."""

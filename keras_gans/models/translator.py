@@ -28,6 +28,7 @@ class Translator(AdversarialModel):
 
     INPUTS = "unpaired_images"
     TRANSLATORS = {"a_to_b": "generator_a_to_b", "b_to_a": "generator_b_to_a"}
+    EMA_NETWORKS = ("generator_a_to_b", "generator_b_to_a")
 
     def __init__(self, image_shape, seed=None, **kwargs):
         super().__init__(image_shape=image_shape, seed=seed, **kwargs)
@@ -42,31 +43,34 @@ class Translator(AdversarialModel):
             trainable=False, aggregation="only_first_replica",
         )
 
-    def translator(self, direction):
-        """The network that translates in `direction` (`"a_to_b"` or `"b_to_a"`)."""
+    def translator(self, direction, use_ema=False):
+        """The network that translates in `direction` (`"a_to_b"` or `"b_to_a"`), or
+        its moving average (`use_ema`, when the model keeps one)."""
         if direction not in DIRECTIONS:
             raise ValueError(
                 f"Unknown direction. Expected one of {list(DIRECTIONS)}. "
                 f"Received: direction={direction!r}"
             )
-        return getattr(self, self.TRANSLATORS[direction])
+        return self.inference_network(self.TRANSLATORS[direction], use_ema)
 
     def call(self, inputs, training=False):
         """`model(images_a)` translates them to domain B."""
         return self.translator("a_to_b")(inputs, training=training)
 
-    def translate(self, images, direction="a_to_b", batch_size=256):
+    def translate(self, images, direction="a_to_b", batch_size=256, use_ema=True):
         """Translates images between the domains.
 
         Args:
             images: float array `(n, *image_shape)` in [-1, 1].
             direction: `"a_to_b"` or `"b_to_a"`.
             batch_size: int, defaults to 256.
+            use_ema: bool, defaults to True: the translator's moving average when the
+                model keeps one (`ema_decay=`).
 
         Returns:
             float32 numpy array of the same shape, in [-1, 1].
         """
-        network = self.translator(direction)
+        network = self.translator(direction, use_ema=use_ema)
         images = np.asarray(images)
         self.check_images(images)
         return self.run_in_batches(network, images.astype("float32"), batch_size=batch_size)
