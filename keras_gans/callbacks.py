@@ -1,6 +1,9 @@
 """Callbacks shared by every variant."""
 
+import csv
+import io
 import os
+import time
 
 import keras
 import numpy as np
@@ -246,3 +249,56 @@ class ModelExport(keras.callbacks.Callback):
 
         with atomic_path(self.path) as temporary:
             self.model.save(temporary)
+
+
+class HistoryCSV(keras.callbacks.Callback):
+    """Writes every epoch's logs to a CSV file, one row per epoch, across resumed runs.
+
+    Unlike `keras.callbacks.CSVLogger`, whose columns are fixed by the first epoch's
+    logs (so a value logged every n epochs, such as `kg.callbacks.FID(every_n_epochs=
+    2)`'s `fid`, is never written), the columns are every key logged so far; an epoch
+    without a value has an empty cell. It also adds `train_minutes`: the run's wall
+    time up to the end of the epoch (from the start of each `fit` on, callbacks listed
+    before this one included, summed over the run; steps lost to a crash are not
+    counted). A run resumed in the same directory continues the file (a row of an
+    epoch trained again replaces the old one). The file is rewritten atomically.
+
+    Args:
+        path: str, the CSV file.
+    """
+
+    def __init__(self, path):
+        super().__init__()
+        self.path = os.fspath(path)
+        self._rows = None
+        self._start = None
+
+    def rows(self):
+        """The rows so far: a list of `{column: str}` dicts, by epoch."""
+        if self._rows is None:
+            self._rows = []
+            if os.path.exists(self.path):
+                with open(self.path, newline="") as file:
+                    self._rows = list(csv.DictReader(file))
+        return self._rows
+
+    def on_train_begin(self, logs=None):
+        self._start = time.monotonic()
+
+    def on_epoch_end(self, epoch, logs=None):
+        rows = [row for row in self.rows() if row.get("epoch") != str(epoch)]
+        previous = [float(row["train_minutes"]) for row in rows if row.get("train_minutes")]
+        now = time.monotonic()
+        minutes = (previous[-1] if previous else 0.0) + (now - self._start) / 60.0
+        self._start = now
+        row = {"epoch": str(epoch), "train_minutes": f"{minutes:.4f}"}
+        row.update({key: str(float(value)) for key, value in (logs or {}).items()
+                    if np.ndim(value) == 0})
+        self._rows = rows + [row]
+        columns = ["epoch", "train_minutes"] + sorted(
+            {key for r in self._rows for key in r} - {"epoch", "train_minutes"})
+        text = io.StringIO()
+        writer = csv.DictWriter(text, fieldnames=columns, restval="")
+        writer.writeheader()
+        writer.writerows(self._rows)
+        write_bytes(self.path, text.getvalue().encode())

@@ -183,7 +183,8 @@ def run(variant, out_dir, epochs, dataset=None, batch_size=None, seed=0, data_di
     """Trains a new `variant` model on `dataset` for `epochs`; resumes a run in `out_dir`.
 
     Writes under `out_dir`: `samples/epoch_NNNN.png`, `logs/` (TensorBoard: losses and
-    sample grids), `history.csv` (every logged value per epoch), `backup/` (every
+    sample grids), `history.csv` (every logged value per epoch, and `train_minutes`,
+    the run's wall time so far), `backup/` (every
     `backup_every` steps and at each epoch end; running the same call again after a
     crash resumes there, and a larger `epochs` continues the run),
     `checkpoints/last.keras` (after each epoch) and, at the end, `model.keras`.
@@ -276,5 +277,5 @@ def _run_callbacks(out_dir, num_samples):
                                 log_dir=os.path.join(out_dir, "logs", "samples")),
         keras.callbacks.TensorBoard(os.path.join(out_dir, "logs")),
         kg_callbacks.ModelExport(os.path.join(out_dir, "checkpoints", "last.keras")),
-        keras.callbacks.CSVLogger(os.path.join(out_dir, "history.csv"), append=True),
+        kg_callbacks.HistoryCSV(os.path.join(out_dir, "history.csv")),
     ]

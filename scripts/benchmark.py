@@ -447,10 +447,9 @@ def build(cls, precision, options=(), seed=0):
         model.compile(jit_compile=True) if "jit" in options else model.compile()
     finally:
         kg.distribute.set_precision("float32")
-    if hasattr(model, "set_total_steps"):
-        # CycleGAN's learning-rate schedule needs its length before a step is traced:
-        # that of a long run, so the rate stays at its constant first half here.
-        model.set_total_steps(1_000_000)
+    # CycleGAN's learning-rate schedule needs its length before a step is traced:
+    # that of a long run, so the rate stays at its constant first half here.
+    model.set_total_steps(1_000_000)
     for option in options:
         if option.startswith("spe"):
             model.steps_per_execution = int(option[3:])

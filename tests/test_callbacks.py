@@ -49,3 +49,24 @@ def test_sample_grid_fails_before_training_when_directory_unwritable(fashion_ima
         model.fit(data, epochs=1, verbose=0,
                   callbacks=[kg.callbacks.SampleGrid(blocker / "samples")])
     assert int(model.step_counter.numpy()) == 0
+
+
+def test_history_csv_keeps_values_logged_every_n_epochs_and_continues_a_resumed_run(tmp_path):
+    import csv
+
+    path = tmp_path / "history.csv"
+    history = kg.callbacks.HistoryCSV(path)
+    history.on_train_begin()
+    history.on_epoch_end(0, {"generator_loss": 1.0})           # no FID at epoch 1
+    history.on_epoch_end(1, {"generator_loss": 0.5, "fid": 80.0})
+    resumed = kg.callbacks.HistoryCSV(path)                      # a new process
+    resumed.on_train_begin()
+    resumed.on_epoch_end(1, {"generator_loss": 0.25, "fid": 70.0})  # epoch 2 trained again
+    resumed.on_epoch_end(2, {"generator_loss": 0.125})
+    with open(path, newline="") as file:
+        rows = list(csv.DictReader(file))
+    assert [row["epoch"] for row in rows] == ["0", "1", "2"]
+    assert [row["fid"] for row in rows] == ["", "70.0", ""]
+    assert [float(row["generator_loss"]) for row in rows] == [1.0, 0.25, 0.125]
+    minutes = [float(row["train_minutes"]) for row in rows]
+    assert minutes == sorted(minutes) and minutes[0] >= 0.0

@@ -32,6 +32,9 @@ def test_a_preset_script_writes_a_verified_file_metrics_and_grid(tmp_path):
     assert metrics["batch_size"] == kg.GAN.DEFAULT_BATCH_SIZE == 100
     assert metrics["evaluation"]["num_samples"] == 300 and metrics["evaluation"]["fid"] > 0
     assert (out / "grid.png").stat().st_size > 0
+    assert (out / "curve.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    header = (out / "history.csv").read_text().splitlines()[0].split(",")
+    assert header[:2] == ["epoch", "train_minutes"] and "generator_loss" in header
     # This recipe ships the networks only: the file loads uncompiled, with 3 steps done.
     model = keras.saving.load_model(path)
     assert type(model) is kg.GAN and not model.compiled

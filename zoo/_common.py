@@ -23,7 +23,9 @@ if __name__ == "__main__":
 - `metrics.json`: domain FID, KID, IS of 10,000 samples (`kg.evaluation.Evaluator`,
   reference = Fashion-MNIST test), the sha256, the parameter count, the command and the
   wall times;
-- `grid.png`: 64 samples, seed 0 (what `keras-gans sample <preset>` draws).
+- `grid.png`: 64 samples, seed 0 (what `keras-gans sample <preset>` draws);
+- `curve.png`: FID against epoch and against training minutes, the losses below
+  (`zoo/_plot.py`, from `history.csv`).
 
 With `--install` it also copies the `.keras` file into `keras_gans/presets/files/` and
 prints the entry to paste into `keras_gans/presets/<variant>_presets.py`.
@@ -39,6 +41,8 @@ import time
 
 os.environ.setdefault("KERAS_BACKEND", "tensorflow")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+from _plot import plot_history  # noqa: E402
 
 from keras_gans.io_utils import sha256_of  # noqa: E402
 
@@ -238,6 +242,7 @@ def main(recipe, argv=None):
         grid = kg.evaluation.measures.translation_grid(model)
         save_grid(os.path.join(out, "grid.png"), grid, columns=8)
     own = {name: kg.evaluation.measures.MEASURES[name](model) for name in recipe.measures}
+    plot_history(os.path.join(out, "history.csv"), os.path.join(out, "curve.png"), recipe.name)
     eval_seconds = time.time() - start
 
     metrics = {
