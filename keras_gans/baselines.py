@@ -10,7 +10,7 @@ number of epochs (`python zoo/keras_io_dcgan_baseline.py`).
 import keras
 from keras import ops
 
-from keras_gans.models.base import check_image_shape, check_seed
+from keras_gans.models.checks import check_image_shape, check_seed
 from keras_gans.models.dcgan import build_dcgan_discriminator, build_dcgan_generator
 from keras_gans.models.generative import GANModel, check_latent_dim
 

@@ -23,7 +23,7 @@ import numpy as np
 
 from keras_gans import data as kg_data
 from keras_gans.evaluation import extractors as kg_extractors
-from keras_gans.io_utils import HOME_ENV_VAR, home_dir, write_bytes  # noqa: F401
+from keras_gans.io_utils import home_dir, write_bytes
 from keras_gans.metrics import FeatureStatistics
 
 # Bump when the way statistics are computed changes (invalidates every cache file).

@@ -21,7 +21,6 @@ Two kinds of model build on it, each declaring what it can do: `GANModel`
 (`translator.py`: translates images between two domains).
 """
 
-import os
 import zlib
 
 import keras
@@ -31,35 +30,8 @@ from keras import ops
 
 from keras_gans import distribute
 from keras_gans.models import checks, ema
-
-
-def fresh_seed():
-    """A random seed for `seed=None`: 31 bits from the operating system."""
-    return int.from_bytes(os.urandom(4), "little") >> 1
-
-
-def is_positive_int(value):
-    return isinstance(value, (int, np.integer)) and not isinstance(value, bool) and value > 0
-
-
-def check_image_shape(image_shape):
-    """`image_shape` as a tuple of three positive ints, or `ValueError`."""
-    image_shape = tuple(image_shape)
-    if len(image_shape) != 3 or not all(is_positive_int(d) for d in image_shape):
-        raise ValueError(
-            "`image_shape` must be three positive ints (height, width, channels). "
-            f"Received: image_shape={image_shape}"
-        )
-    return tuple(int(d) for d in image_shape)
-
-
-def check_seed(seed):
-    """`seed` as an int (`None` draws one), or `ValueError`."""
-    if seed is None:
-        return fresh_seed()
-    if not isinstance(seed, (int, np.integer)):
-        raise ValueError(f"`seed` must be an int or None. Received: seed={seed!r}")
-    return int(seed)
+from keras_gans.models.checks import check_image_shape, check_seed
+from keras_gans.models.schedules import steps_per_epoch
 
 
 class AdversarialModel(keras.Model):
@@ -472,7 +444,7 @@ class AdversarialModel(keras.Model):
             kwargs.setdefault("shuffle", False)
         set_schedules = []
         if self._open_schedules():
-            steps = _steps_per_epoch(x, batch_size, kwargs.get("steps_per_epoch"))
+            steps = steps_per_epoch(x, batch_size, kwargs.get("steps_per_epoch"))
             set_schedules = self.set_total_steps(epochs * steps)
         try:
             return super().fit(x, y, batch_size=batch_size, epochs=epochs, **kwargs)
@@ -516,23 +488,3 @@ class AdversarialModel(keras.Model):
     def grid_samples(self, num_samples, seed):
         """The images a sample grid shows (`kg.callbacks.SampleGrid`)."""
         raise NotImplementedError
-
-
-def _steps_per_epoch(x, batch_size, steps_per_epoch):
-    """The steps of one epoch of `fit(x, ...)`; ValueError when it cannot be known."""
-    if steps_per_epoch:
-        return int(steps_per_epoch)
-    if isinstance(x, tf.data.Dataset):
-        count = int(x.cardinality())
-        if count > 0:
-            return count
-    elif isinstance(x, keras.utils.PyDataset):
-        return len(x)
-    elif isinstance(x, (np.ndarray, tf.Tensor)):
-        return -(-len(x) // (batch_size or 32))
-    raise ValueError(
-        "The learning rate follows a schedule over the whole training (e.g. CycleGAN's "
-        "decay to zero over the second half), so fit() must know how many steps an "
-        "epoch has, but the dataset's length is unknown or infinite. Pass "
-        "steps_per_epoch=, or give the schedule its total_steps."
-    )

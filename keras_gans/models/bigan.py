@@ -10,7 +10,7 @@ import numpy as np
 from keras import layers, ops
 
 from keras_gans import losses
-from keras_gans.models.base import check_image_shape, check_seed
+from keras_gans.models.checks import check_image_shape, check_seed
 from keras_gans.models.generative import GANModel, check_latent_dim
 from keras_gans.models.layers import LayerSeeds, batch_norm
 

@@ -7,7 +7,7 @@ import numpy as np
 from keras import layers, ops
 
 from keras_gans.models import checks
-from keras_gans.models.base import check_image_shape, check_seed, fresh_seed, is_positive_int
+from keras_gans.models.checks import check_image_shape, check_seed, fresh_seed, is_positive_int
 from keras_gans.models.dcgan import build_dcgan_discriminator, build_dcgan_generator
 from keras_gans.models.gan import GAN
 from keras_gans.models.generative import check_latent_dim

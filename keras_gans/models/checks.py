@@ -4,9 +4,40 @@ Each check raises a `ValueError` that says what was received and how to fix it. 
 models call them from `fit` (on the first batch), `generate`, `translate` and `encode`.
 """
 
+import os
+
 import keras
 import numpy as np
 import tensorflow as tf
+
+
+def fresh_seed():
+    """A random seed for `seed=None`: 31 bits from the operating system."""
+    return int.from_bytes(os.urandom(4), "little") >> 1
+
+
+def is_positive_int(value):
+    return isinstance(value, (int, np.integer)) and not isinstance(value, bool) and value > 0
+
+
+def check_image_shape(image_shape):
+    """`image_shape` as a tuple of three positive ints, or `ValueError`."""
+    image_shape = tuple(image_shape)
+    if len(image_shape) != 3 or not all(is_positive_int(d) for d in image_shape):
+        raise ValueError(
+            "`image_shape` must be three positive ints (height, width, channels). "
+            f"Received: image_shape={image_shape}"
+        )
+    return tuple(int(d) for d in image_shape)
+
+
+def check_seed(seed):
+    """`seed` as an int (`None` draws one), or `ValueError`."""
+    if seed is None:
+        return fresh_seed()
+    if not isinstance(seed, (int, np.integer)):
+        raise ValueError(f"`seed` must be an int or None. Received: seed={seed!r}")
+    return int(seed)
 
 
 def first_batch(x, y=None, batch_size=None):

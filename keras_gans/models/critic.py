@@ -13,7 +13,7 @@ clipping in `kg.WGAN`, a gradient penalty in `kg.WGANGP`): each writes its own
 from keras import ops
 
 from keras_gans import distribute, losses
-from keras_gans.models.base import is_positive_int
+from keras_gans.models.checks import is_positive_int
 from keras_gans.models.generative import GANModel
 
 

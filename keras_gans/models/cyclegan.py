@@ -6,7 +6,7 @@ import numpy as np
 from keras import layers, ops
 
 from keras_gans import distribute, losses
-from keras_gans.models.base import check_image_shape, check_seed
+from keras_gans.models.checks import check_image_shape, check_seed
 from keras_gans.models.layers import (
     ImageHistoryPool,
     LayerSeeds,
@@ -14,7 +14,7 @@ from keras_gans.models.layers import (
     instance_norm,
 )
 from keras_gans.models.schedules import ConstantThenLinearDecay
-from keras_gans.models.translator import DIRECTIONS, GRID_EXAMPLES, Translator  # noqa: F401
+from keras_gans.models.translator import Translator
 
 
 def default_residual_blocks(image_shape):

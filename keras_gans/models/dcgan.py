@@ -4,7 +4,7 @@ Deep Convolutional Generative Adversarial Networks" (arXiv:1511.06434)."""
 import keras
 from keras import layers
 
-from keras_gans.models.base import check_image_shape, check_seed
+from keras_gans.models.checks import check_image_shape, check_seed
 from keras_gans.models.gan import GAN
 from keras_gans.models.generative import check_latent_dim
 from keras_gans.models.layers import LayerSeeds, batch_norm

@@ -4,7 +4,8 @@ import zlib
 
 import tensorflow as tf
 
-from keras_gans.models.base import AdversarialModel, fresh_seed, is_positive_int
+from keras_gans.models.base import AdversarialModel
+from keras_gans.models.checks import fresh_seed, is_positive_int
 
 # The priors p(z) of the papers: N(0, I), U[-1, 1] and U[0, 1] (CGAN's MLP, section 4.1).
 LATENT_DISTRIBUTIONS = ("normal", "uniform", "unit_uniform")

@@ -2,6 +2,7 @@
 
 import keras
 import numpy as np
+import tensorflow as tf
 from keras import ops
 
 
@@ -59,3 +60,24 @@ class ConstantThenLinearDecay(keras.optimizers.schedules.LearningRateSchedule):
             "total_steps": self.total_steps,
             "decay_fraction": self.decay_fraction,
         }
+
+
+def steps_per_epoch(x, batch_size, steps_per_epoch):
+    """The steps of one epoch of `fit(x, ...)` (for a schedule that spans the run);
+    ValueError when it cannot be known."""
+    if steps_per_epoch:
+        return int(steps_per_epoch)
+    if isinstance(x, tf.data.Dataset):
+        count = int(x.cardinality())
+        if count > 0:
+            return count
+    elif isinstance(x, keras.utils.PyDataset):
+        return len(x)
+    elif isinstance(x, (np.ndarray, tf.Tensor)):
+        return -(-len(x) // (batch_size or 32))
+    raise ValueError(
+        "The learning rate follows a schedule over the whole training (e.g. CycleGAN's "
+        "decay to zero over the second half), so fit() must know how many steps an "
+        "epoch has, but the dataset's length is unknown or infinite. Pass "
+        "steps_per_epoch=, or give the schedule its total_steps."
+    )

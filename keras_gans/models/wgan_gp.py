@@ -5,7 +5,7 @@ import keras
 from keras import ops
 
 from keras_gans import losses
-from keras_gans.models.base import check_image_shape, check_seed
+from keras_gans.models.checks import check_image_shape, check_seed
 from keras_gans.models.critic import CriticGAN
 from keras_gans.models.dcgan import build_dcgan_discriminator, build_dcgan_generator
 from keras_gans.models.generative import check_latent_dim
