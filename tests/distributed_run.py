@@ -1,5 +1,6 @@
 """Distributed checks run in a fresh process (the CPU must be split into 2 logical
-devices before TensorFlow starts); used by test_distribute.py. Prints one JSON line.
+devices before TensorFlow starts); used by harness.run_replica_test (every variant, in
+its battery configuration) and test_distribute.py. Prints one JSON line.
 
     python tests/distributed_run.py variant VARIANT   # 1 vs 2 replicas; mixed precision
     python tests/distributed_run.py overflow
@@ -21,29 +22,29 @@ import numpy as np  # noqa: E402
 
 import keras_gans as kg  # noqa: E402
 
+import harness  # noqa: E402  (beside this file)
+
 PER_REPLICA_BATCH = 8
 
 
 def train(strategy, variant, steps):
+    """`steps` steps of the battery's small configuration of `variant` (a
+    `harness.Variant`), with a global batch of 2 replicas x PER_REPLICA_BATCH."""
     with strategy.scope():
-        model = variant(seed=0)
+        model = variant.build()
         # SGD shows a wrong gradient scale that Adam would hide.
-        model.compile(**{name: keras.optimizers.SGD(0.002) for name in variant.OPTIMIZERS})
-    per_step = 2 * PER_REPLICA_BATCH * getattr(model, "critic_steps", 1)
+        model.compile(**{name: keras.optimizers.SGD(0.002) for name in variant.cls.OPTIMIZERS})
+    per_step = 2 * PER_REPLICA_BATCH * variant.minibatches_per_step
     images, labels = kg.data.load_arrays("fashion_mnist", split="train")
     images = images[: per_step * steps].astype("float32") / 127.5 - 1
     labels = labels[: per_step * steps]
-    if hasattr(variant, "example_training_data"):  # e.g. CycleGAN's (images_a, images_b)
-        data = variant.example_training_data(images, labels)
-    else:
-        data = (images, labels) if variant.CONDITIONAL else images
-    history = model.fit(tf.data.Dataset.from_tensor_slices(data).batch(per_step),
-                        epochs=1, verbose=0)
+    dataset = variant.dataset(images, labels, steps, batch_size=per_step)
+    history = model.fit(dataset, epochs=1, verbose=0)
     return model, {name: float(values[-1]) for name, values in history.history.items()}
 
 
 def check_variant(variant_name):
-    variant = kg.models.get(variant_name)
+    variant = harness.VARIANTS[variant_name]
     result = {"float32": compare(variant, steps=1)}
     mirrored = kg.distribute.get_strategy("mirrored")
     for precision in ("mixed_float16", "mixed_bfloat16"):
@@ -52,7 +53,8 @@ def check_variant(variant_name):
         result[precision] = {
             "logs": logs,
             "policy": model.dtype_policy.name,
-            "optimizers": [type(getattr(model, name)).__name__ for name in variant.OPTIMIZERS],
+            "optimizers": [type(getattr(model, name)).__name__
+                           for name in variant.cls.OPTIMIZERS],
         }
     kg.distribute.set_precision("float32")
     return result
