@@ -4,6 +4,7 @@ os.environ.setdefault("KERAS_BACKEND", "tensorflow")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 import keras  # noqa: E402
+import numpy as np  # noqa: E402
 
 import pytest  # noqa: E402
 
@@ -25,3 +26,33 @@ def fashion_labels():
 
 def weights_of(model):
     return [keras.ops.convert_to_numpy(v) for v in model.weights]
+
+
+# Hand-written reference steps (test_dcgan, test_gan, test_cgan, test_bigan) compute
+# a train step again, independently of the model, on copies of its networks.
+
+def clone(network):
+    """An independent copy of `network` with the same weights."""
+    copy = keras.models.clone_model(network)
+    copy.set_weights(network.get_weights())
+    return copy
+
+
+def sgd_step(variables, loss_fn, learning_rate):
+    """One plain gradient-descent step v <- v - learning_rate * dloss/dv; returns the loss."""
+    import tensorflow as tf
+
+    with tf.GradientTape() as tape:
+        loss = loss_fn()
+    for variable, gradient in zip(variables, tape.gradient(loss, variables)):
+        variable.assign_sub(learning_rate * tf.convert_to_tensor(gradient))
+    return loss
+
+
+def assert_step_matches(network, reference, start, atol=1e-5):
+    """`network`'s weights equal `reference`'s, and the step moved them from `start`
+    by far more than the tolerance (so the match says something)."""
+    after = network.get_weights()
+    for a, b in zip(after, reference.get_weights()):
+        np.testing.assert_allclose(a, b, atol=atol, err_msg=network.name)
+    assert max(float(np.abs(a - b).max()) for a, b in zip(after, start)) > 100 * atol, network.name

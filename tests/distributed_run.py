@@ -1,5 +1,6 @@
 """Distributed checks run in a fresh process (the CPU must be split into 2 logical
-devices before TensorFlow starts); used by test_distribute.py. Prints one JSON line.
+devices before TensorFlow starts); used by harness.run_replica_test (every variant, in
+its battery configuration) and test_distribute.py. Prints one JSON line.
 
     python tests/distributed_run.py variant VARIANT   # 1 vs 2 replicas; mixed precision
     python tests/distributed_run.py ema VARIANT       # 1 vs 2 replicas with ema_decay
@@ -22,28 +23,29 @@ import numpy as np  # noqa: E402
 
 import keras_gans as kg  # noqa: E402
 
+import harness  # noqa: E402  (beside this file)
+
 PER_REPLICA_BATCH = 8
 
 
 def train(strategy, variant, steps, options=None):
+    """`steps` steps of the battery's small configuration of `variant` (a
+    `harness.Variant`), with a global batch of 2 replicas x PER_REPLICA_BATCH."""
     with strategy.scope():
-        model = variant(seed=0, **(options or {}))
+        model = variant.build(**(options or {}))
         # SGD shows a wrong gradient scale that Adam would hide.
-        model.compile(**{name: keras.optimizers.SGD(0.002) for name in variant.OPTIMIZERS})
-    per_step = 2 * PER_REPLICA_BATCH * getattr(model, "critic_steps", 1)
+        model.compile(**{name: keras.optimizers.SGD(0.002) for name in variant.cls.OPTIMIZERS})
+    per_step = 2 * PER_REPLICA_BATCH * variant.minibatches_per_step
     images, labels = kg.data.load_arrays("fashion_mnist", split="train")
     images = images[: per_step * steps].astype("float32") / 127.5 - 1
     labels = labels[: per_step * steps]
-    data = {"images": images, "images_and_labels": (images, labels),
-            # A stand-in unpaired pair: domain B is domain A mirrored.
-            "unpaired_images": (images, images[:, :, ::-1])}[variant.INPUTS]
-    history = model.fit(tf.data.Dataset.from_tensor_slices(data).batch(per_step),
-                        epochs=1, verbose=0)
+    dataset = variant.dataset(images, labels, steps, batch_size=per_step)
+    history = model.fit(dataset, epochs=1, verbose=0)
     return model, {name: float(values[-1]) for name, values in history.history.items()}
 
 
 def check_variant(variant_name):
-    variant = kg.models.get(variant_name)
+    variant = harness.VARIANTS[variant_name]
     result = {"float32": compare(variant, steps=1)}
     mirrored = kg.distribute.get_strategy("mirrored")
     for precision in ("mixed_float16", "mixed_bfloat16"):
@@ -52,7 +54,8 @@ def check_variant(variant_name):
         result[precision] = {
             "logs": logs,
             "policy": model.dtype_policy.name,
-            "optimizers": [type(getattr(model, name)).__name__ for name in variant.OPTIMIZERS],
+            "optimizers": [type(getattr(model, name)).__name__
+                           for name in variant.cls.OPTIMIZERS],
         }
     kg.distribute.set_precision("float32")
     return result
@@ -82,7 +85,6 @@ def compare(variant, steps, options=None):
     return {
         "replicas": mirrored.num_replicas_in_sync,
         "weight_diff": weight_diff,
-        "weights": len(one_model.weights),
         "average_weights": len(averages),
         "one_logs": one_logs,
         "two_logs": two_logs,
@@ -123,7 +125,7 @@ if __name__ == "__main__":
     if sys.argv[1] == "variant":
         result = check_variant(sys.argv[2])
     elif sys.argv[1] == "ema":
-        result = compare(kg.models.get(sys.argv[2]), steps=3,
+        result = compare(harness.VARIANTS[sys.argv[2]], steps=3,
                          options={"ema_decay": 0.5, "ema_start": 1})
     else:
         result = overflow()

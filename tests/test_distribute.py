@@ -1,6 +1,7 @@
 """tf.distribute and mixed precision: the same answer as one device (issue: distributed
 training). Each check runs in a fresh process whose CPU is split into 2 logical
-devices (tests/distributed_run.py)."""
+devices (tests/distributed_run.py). Every variant's 1 vs 2 replicas and mixed precision
+check is in the battery (tests/harness.py, run_replica_test)."""
 
 import json
 import os
@@ -21,27 +22,6 @@ def _run(*args):
     lines = [line for line in result.stdout.splitlines() if line.startswith("RESULT ")]
     assert result.returncode == 0 and lines, result.stderr[-3000:]
     return json.loads(lines[-1][len("RESULT "):])
-
-
-@pytest.mark.parametrize("variant", sorted(kg.models.VARIANTS))
-def test_two_replicas_match_one_device_and_mixed_precision_trains(variant):
-    result = _run("variant", variant)
-    exact = result["float32"]
-    assert exact["replicas"] == 2
-    # One step with global batch 2B on 2 replicas == the same 2B examples on 1 device.
-    assert exact["weight_diff"] < 1e-5, exact
-    for name, value in exact["one_logs"].items():
-        assert np.isclose(exact["two_logs"][name], value, rtol=1e-5, atol=1e-6), exact
-    # Replica r draws rows r*B..(r+1)*B of the one-device draw: distinct, and identical.
-    assert exact["noise_matches_one_device"] == 0.0
-    assert exact["noise_between_replicas"] > 0.1
-
-    for precision in ("mixed_float16", "mixed_bfloat16"):
-        run = result[precision]
-        assert run["policy"] == precision
-        assert all(np.isfinite(v) for v in run["logs"].values()), run
-    assert set(result["mixed_float16"]["optimizers"]) == {"LossScaleOptimizer"}
-    assert "LossScaleOptimizer" not in result["mixed_bfloat16"]["optimizers"]
 
 
 def test_overflow_on_one_replica_skips_the_step_on_every_replica():

@@ -2,8 +2,12 @@
 
 import keras
 import numpy as np
+import tensorflow as tf
+from conftest import assert_step_matches, clone, sgd_step
 
 import keras_gans as kg
+
+LEARNING_RATE = 0.5  # plain SGD: a wrong term or scale shows at once
 
 
 def test_networks_work_on_the_papers_zero_one_pixels():
@@ -34,3 +38,36 @@ def test_paper_defaults_train_stably_on_fashion_mnist():
     largest = max(float(np.abs(keras.ops.convert_to_numpy(w)).max())
                   for w in model.discriminator.trainable_weights)
     assert largest < 5.0, largest
+
+
+def test_train_step_is_algorithm_1_with_fresh_noise_for_the_generator(fashion_images):
+    """Algorithm 1 (k = 1): D ascends log D(x) + log(1 - D(G(z1))); then G descends the
+    non-saturating -log D(G(z2)) (section 3) through the updated D, on FRESH noise z2."""
+    generator = keras.Sequential([keras.Input((8,)), keras.layers.Dense(32, activation="relu"),
+                                  keras.layers.Dense(784, activation="tanh"),
+                                  keras.layers.Reshape((28, 28, 1))])
+    discriminator = keras.Sequential([keras.Input((28, 28, 1)), keras.layers.Flatten(),
+                                      keras.layers.Dense(16, activation="relu"),
+                                      keras.layers.Dense(1)])
+    model = kg.GAN(latent_dim=8, generator=generator, discriminator=discriminator, seed=0)
+    assert model.shared_generator_pass is False
+    model.compile(generator_optimizer=keras.optimizers.SGD(LEARNING_RATE),
+                  discriminator_optimizer=keras.optimizers.SGD(LEARNING_RATE))
+    real = fashion_images[:32]
+    # The model's own draws for step 0 (keyed on the step counter, still 0).
+    z1 = model.sample_latent(32, "discriminator_step")
+    z2 = model.sample_latent(32, "generator_step")
+    assert not np.allclose(z1, z2)
+
+    g, d = clone(generator), clone(discriminator)
+    starts = generator.get_weights(), discriminator.get_weights()
+    fake = g(z1)
+    sgd_step(d.trainable_variables, lambda: tf.reduce_mean(tf.nn.softplus(-d(real)))
+             + tf.reduce_mean(tf.nn.softplus(d(fake))), LEARNING_RATE)
+    sgd_step(g.trainable_variables, lambda: tf.reduce_mean(tf.nn.softplus(-d(g(z2)))),
+             LEARNING_RATE)
+
+    model.train_on_batch(real)
+    assert int(model.step_counter.numpy()) == 1
+    assert_step_matches(generator, g, starts[0])
+    assert_step_matches(discriminator, d, starts[1])

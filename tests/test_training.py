@@ -1,4 +1,5 @@
-"""Exact resume after a crash, and the NaN guard (keras_gans.training)."""
+"""Exact resume after a crash, and the NaN guard (keras_gans.training). Every variant's
+resume of `fit_resumable` is in the battery (tests/harness.py, run_resume_test)."""
 
 import json
 import os
@@ -15,76 +16,10 @@ import tensorflow as tf
 import keras_gans as kg
 from conftest import weights_of
 
-STEPS_PER_EPOCH, BATCH = 6, 16
-
-
-class Crash(Exception):
-    pass
-
-
-class CrashAtStep(keras.callbacks.Callback):
-    def __init__(self, step):
-        super().__init__()
-        self.step = step
-
-    def on_train_batch_end(self, batch, logs=None):
-        if int(self.model.step_counter.numpy()) == self.step:
-            raise Crash
-
-
 def _model(variant):
     model = variant(seed=0)
     model.compile()
     return model
-
-
-@pytest.mark.parametrize("name", sorted(kg.models.VARIANTS))
-def test_resume_after_a_crash_mid_epoch_gives_the_uninterrupted_weights(
-    name, fashion_images, fashion_labels, tmp_path
-):
-    variant = kg.models.get(name)
-    per_step = BATCH * getattr(variant(seed=0), "critic_steps", 1)
-    images = fashion_images[: per_step * STEPS_PER_EPOCH]
-    labels = fashion_labels[: per_step * STEPS_PER_EPOCH]
-    data = {"images": images, "images_and_labels": (images, labels),
-            # A stand-in unpaired pair: domain B is domain A mirrored.
-            "unpaired_images": (images, images[:, :, ::-1])}[variant.INPUTS]
-
-    def epoch_dataset(epoch):  # the order of epoch e depends on e alone
-        length = len(tf.nest.flatten(data)[0])
-        return (tf.data.Dataset.from_tensor_slices(data)
-                .shuffle(length, seed=epoch).batch(per_step))
-
-    def model():
-        model = _model(variant)
-        model.set_total_steps(2 * STEPS_PER_EPOCH)  # CycleGAN's learning-rate schedule
-        return model
-
-    def fit(model, directory, callbacks=()):
-        kg.training.fit_resumable(model, epoch_dataset, epochs=2,
-                                  steps_per_epoch=STEPS_PER_EPOCH, backup_dir=directory,
-                                  every_n_steps=2, callbacks=callbacks, verbose=0)
-
-    reference = model()
-    fit(reference, tmp_path / "a")
-    assert int(reference.step_counter.numpy()) == 2 * STEPS_PER_EPOCH
-
-    crashed = model()
-    with pytest.raises(Crash):  # dies at step 9, mid epoch 2; last backup at step 8
-        fit(crashed, tmp_path / "b", callbacks=[CrashAtStep(9)])
-    progress = json.loads((tmp_path / "b" / "progress.json").read_text())
-    assert (progress["epoch"], progress["steps_in_epoch"], progress["step"]) == (1, 2, 8)
-
-    resumed = model()  # a new process would build a fresh model
-    fit(resumed, tmp_path / "b")
-    assert int(resumed.step_counter.numpy()) == 2 * STEPS_PER_EPOCH
-    for a, b in zip(weights_of(reference), weights_of(resumed)):
-        np.testing.assert_array_equal(a, b)
-    for optimizer in variant.OPTIMIZERS:
-        for a, b in zip(getattr(reference, optimizer).variables,
-                        getattr(resumed, optimizer).variables):
-            np.testing.assert_array_equal(keras.ops.convert_to_numpy(a),
-                                          keras.ops.convert_to_numpy(b))
 
 
 def test_cli_run_killed_with_sigkill_resumes_to_the_same_weights(tmp_path):
