@@ -3,11 +3,13 @@
 - `translation_measures(cyclegan)`: how often the shipped Fashion-MNIST classifier
   assigns a translated test image to the target class, and the cycle L1 error;
 - `encoder_probe(bigan)`: test accuracy of a linear classifier and of 1-nearest
-  neighbour on the encoder's features E(x), beside the same probes on raw pixels.
+  neighbour on the encoder's features E(x), beside the same probes on raw pixels;
+- `class_diversity(cgan)`: how varied a conditional generator's images of one class
+  are, against real test images of that class, in the classifier's feature space.
 
 Both run on the Fashion-MNIST test split (probes fit on the training split), so the
 zoo's table, scripts/measure_*.py and a user's own run report the same quantities.
-(CGAN's per-class accuracy comes with `Evaluator.evaluate`.)
+(CGAN's per-class accuracy, `class_accuracy_<k>`, comes with `Evaluator.evaluate`.)
 """
 
 import keras
@@ -132,4 +134,72 @@ def encoder_probe(model, with_pixels=True):
     return results
 
 
-MEASURES = {"translation": translation_measures, "encoder_probe": encoder_probe}
+def mean_pairwise_distance(features):
+    """Mean Euclidean distance over the n(n - 1) / 2 pairs of rows of `features`."""
+    features = np.asarray(features, dtype=np.float64)
+    count = len(features)
+    if count < 2:
+        raise ValueError(f"Pairwise distances need at least 2 rows. Received: {count}")
+    squared = np.sum(features**2, axis=1)
+    gram = features @ features.T
+    distances = np.sqrt(np.maximum(squared[:, None] + squared[None, :] - 2 * gram, 0.0))
+    return float(distances[np.triu_indices(count, k=1)].mean())
+
+
+def class_diversity(model, num_per_class=200, seed=0, extractor=None, dataset="fashion_mnist"):
+    """Within-class diversity of a conditional generator, relative to real images.
+
+    For each class k: the mean pairwise distance between the domain classifier's
+    features (its 128-unit penultimate layer, as for the domain FID) of
+    `num_per_class` images generated for k, divided by the same for the first
+    `num_per_class` real test images of class k. About 1: as varied as the data; 0:
+    one image per class whatever z (mode collapse within the class; per-class
+    accuracy cannot see it). The generated images are quantized to 256 levels
+    first, as `Evaluator` does. Ours, after the LPIPS distance between random pairs
+    of samples that BicycleGAN (Zhu et al. 2017) reports as diversity: the
+    classifier's features instead of LPIPS, and the real class as the unit.
+
+    Args:
+        model: a conditional generator with `num_classes` and
+            `generate(labels=..., seed=...)` (a `kg.CGAN`).
+        num_per_class: int >= 2, defaults to 200 (Fashion-MNIST's test split has
+            1,000 per class).
+        seed: int, defaults to 0; class k's latent vectors are drawn with seed + k.
+        extractor: optional `kg.evaluation.DomainClassifierExtractor`.
+        dataset: str, defaults to `"fashion_mnist"`: the real images and classifier.
+
+    Returns:
+        dict: `class_diversity_<k>` for each class, `class_diversity` (their mean),
+        `class_diversity_min` and `num_per_class`.
+    """
+    from keras_gans.data import load_arrays
+    from keras_gans.evaluation.evaluator import quantize
+    from keras_gans.evaluation.extractors import DomainClassifierExtractor
+
+    extractor = extractor or DomainClassifierExtractor(dataset)
+    images, labels = load_arrays(dataset, split="test")
+    results = {}
+    for label in range(int(model.num_classes)):
+        real = _scaled(images[labels == label][:num_per_class])
+        if len(real) < max(num_per_class, 2):
+            raise ValueError(
+                f"The {dataset} test split has {len(real)} images of class {label}; "
+                f"num_per_class={num_per_class!r} must be between 2 and that."
+            )
+        fake = model.generate(labels=np.full(len(real), label), seed=seed + label)
+        fake_spread = mean_pairwise_distance(extractor.extract(quantize(fake))[0])
+        real_spread = mean_pairwise_distance(extractor.extract(real)[0])
+        results[f"class_diversity_{label}"] = fake_spread / real_spread
+    ratios = list(results.values())
+    results.update(
+        class_diversity=float(np.mean(ratios)), class_diversity_min=float(np.min(ratios)),
+        num_per_class=int(num_per_class),
+    )
+    return results
+
+
+MEASURES = {
+    "translation": translation_measures,
+    "encoder_probe": encoder_probe,
+    "class_diversity": class_diversity,
+}
