@@ -41,7 +41,8 @@ def test_generator_input_is_z_joined_to_the_one_hot_label():
     model = kg.CGAN(seed=0, filters=16)
     generator = model.generator
     assert not any(isinstance(layer, keras.layers.Embedding) for layer in generator.layers)
-    joined = next(layer for layer in generator.layers if isinstance(layer, keras.layers.Concatenate))
+    joined = next(layer for layer in generator.layers
+                  if isinstance(layer, keras.layers.Concatenate))
     probe = keras.Model(generator.inputs, joined.output)
     z = model.latent_vectors(3, seed=0)
     labels = np.array([[0], [4], [9]], "int32")
@@ -137,7 +138,8 @@ def test_discriminator_conditioning_round_trips_through_a_keras_file(conditionin
     pair = [tf.constant(fashion_images[:8]), tf.constant(labels.reshape(-1, 1), "int32")]
     np.testing.assert_array_equal(loaded.discriminator(pair), model.discriminator(pair))
     # Rebuilt from the config without the networks: the same kind of discriminator.
-    config = {k: v for k, v in model.get_config().items() if k not in ("generator", "discriminator")}
+    config = {key: value for key, value in model.get_config().items()
+              if key not in ("generator", "discriminator")}
     rebuilt = kg.CGAN.from_config(config)
     names = lambda m: [type(layer).__name__ for layer in m.discriminator.layers]  # noqa: E731
     assert names(rebuilt) == names(model)

@@ -147,7 +147,8 @@ class CGAN(GAN):
         self.architecture = architecture
         self.filters = filters
         self.discriminator_conditioning = discriminator_conditioning
-        if architecture == "mlp":  # section 4.1: "drawn from a uniform distribution within the unit hypercube"
+        if architecture == "mlp":
+            # Section 4.1: "drawn from a uniform distribution within the unit hypercube".
             self.latent_distribution = "unit_uniform"
 
     def default_optimizer(self):
