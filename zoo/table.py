@@ -25,8 +25,22 @@ def own_measure(metrics):
     for name, values in (metrics.get("measures") or {}).items():
         parts.append(f"{name}: " + ", ".join(
             f"{key} {value:.3f}" if isinstance(value, float) else f"{key} {value}"
-            for key, value in values.items()))
+            for key, value in values.items() if not key[-1].isdigit()))  # not per class
     return "; ".join(parts) or "-"
+
+
+def history_seconds(run_dir):
+    """The run's wall time from `history.csv` (`train_minutes` of its last epoch): it
+    survives an interrupted invocation, which `timing.json` does not count."""
+    import csv
+
+    path = os.path.join(run_dir, "history.csv")
+    if not os.path.exists(path):
+        return 0.0
+    with open(path, newline="") as file:
+        minutes = [row.get("train_minutes") for row in csv.DictReader(file)]
+    minutes = [float(m) for m in minutes if m]
+    return 60.0 * minutes[-1] if minutes else 0.0
 
 
 def row(run_dir):
@@ -42,7 +56,7 @@ def row(run_dir):
         kid = f"{evaluation['kid']:.1f} +- {evaluation['kid_std']:.1f}"
     else:
         fid, kid = "- (a translator)", "-"
-    seconds = metrics["train_seconds"]
+    seconds = max(metrics["train_seconds"], history_seconds(run_dir))
     cells = [
         f"`{preset}`", f"`{metrics['variant']}`", str(metrics["epochs"]), fid, kid,
         own_measure(metrics), f"{seconds / 60:.1f} min ({seconds:.0f} s)",
