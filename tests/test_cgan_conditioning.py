@@ -1,6 +1,5 @@
 """How the label enters CGAN's networks (kg.models.cgan_networks), and class_diversity."""
 
-import os
 
 import keras
 import numpy as np
@@ -11,9 +10,6 @@ import keras_gans as kg
 from keras_gans.evaluation import measures
 
 NUM_CLASSES = 10
-OLD_PRESET = os.path.join(
-    os.path.dirname(kg.__file__), "presets", "files", "cgan_fashion_mnist.keras"
-)
 
 
 def _labels(k, count=4):

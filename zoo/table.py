@@ -9,8 +9,11 @@ the rows into zoo/README.md; every figure comes from the run's own files.
 """
 
 import json
+import math
 import os
 import sys
+
+from _plot import read_history
 
 
 def own_measure(metrics):
@@ -32,14 +35,10 @@ def own_measure(metrics):
 def history_seconds(run_dir):
     """The run's wall time from `history.csv` (`train_minutes` of its last epoch): it
     survives an interrupted invocation, which `timing.json` does not count."""
-    import csv
-
     path = os.path.join(run_dir, "history.csv")
     if not os.path.exists(path):
         return 0.0
-    with open(path, newline="") as file:
-        minutes = [row.get("train_minutes") for row in csv.DictReader(file)]
-    minutes = [float(m) for m in minutes if m]
+    minutes = [m for m in read_history(path).get("train_minutes", []) if not math.isnan(m)]
     return 60.0 * minutes[-1] if minutes else 0.0
 
 
