@@ -30,9 +30,12 @@ def test_encode_reconstruct_and_generate_have_the_right_shapes_and_ranges(fashio
         model.encode(np.zeros((2, 32, 32, 1), "float32"))
 
 
+@pytest.mark.parametrize("architecture", ["mlp", "dcgan"])
 @pytest.mark.parametrize("discriminator_type", ["bigan", "bigbigan"])
-def test_discriminator_uses_both_the_image_and_the_code(discriminator_type, fashion_images):
-    model = kg.BiGAN(seed=0, discriminator_type=discriminator_type, **SMALL)
+def test_discriminator_uses_both_the_image_and_the_code(discriminator_type, architecture,
+                                                        fashion_images):
+    model = kg.BiGAN(seed=0, discriminator_type=discriminator_type,
+                     architecture=architecture, filters=8, **SMALL)
     x, other_x = fashion_images[:16], fashion_images[16:32]
     z = np.random.default_rng(0).uniform(-1, 1, (16, 50)).astype("float32")
     other_z = np.random.default_rng(1).uniform(-1, 1, (16, 50)).astype("float32")
@@ -97,6 +100,29 @@ def test_bigbigan_discriminator_round_trips_through_a_keras_file(fashion_images,
     np.testing.assert_array_equal(loaded.encode(fashion_images[:8]),
                                   model.encode(fashion_images[:8]))
     np.testing.assert_array_equal(loaded.generate(4, seed=1), model.generate(4, seed=1))
+
+
+def test_convolutional_networks_follow_dcgan_and_round_trip(fashion_images, tmp_path):
+    # architecture="dcgan": G is kg.DCGAN's generator, E its discriminator trunk with
+    # batch norm ending in a code, D's x-branch the trunk without normalization.
+    model = kg.BiGAN(seed=0, latent_dim=16, architecture="dcgan", filters=8, **SMALL)
+    dcgan = kg.DCGAN(seed=0, latent_dim=16, filters=8)
+    assert [w.shape for w in model.generator.weights] == [
+        w.shape for w in dcgan.generator.weights]
+    conv_layers = lambda net: [l for l in net.layers if isinstance(l, keras.layers.Conv2D)]  # noqa: E731
+    assert [l.filters for l in conv_layers(model.encoder)] == [8, 16]
+    assert any(isinstance(l, keras.layers.BatchNormalization) for l in model.encoder.layers)
+    assert [l.filters for l in conv_layers(model.discriminator)] == [8, 16]
+    assert not any(isinstance(l, keras.layers.BatchNormalization)
+                   for l in model.discriminator.layers)
+    codes = model.encode(fashion_images[:8])
+    assert codes.shape == (8, 16)
+    model.save(tmp_path / "conv.keras")
+    loaded = keras.saving.load_model(tmp_path / "conv.keras")
+    assert (loaded.architecture, loaded.filters) == ("dcgan", 8)
+    np.testing.assert_array_equal(loaded.encode(fashion_images[:8]), codes)
+    with pytest.raises(ValueError, match="architecture"):
+        kg.BiGAN(architecture="resnet")
 
 
 def _small_networks(latent_dim=8):

@@ -15,8 +15,9 @@ parameters: with Adam's moments the file would be 30 MB).
 
 from _common import Recipe, main
 
-RECIPE = Recipe(name="cyclegan_sneaker2boot", variant="cyclegan", epochs=2,
+RECIPE = Recipe(name="cyclegan_sneaker2boot", variant="cyclegan", epochs=10,
                 dataset="fashion_mnist_sneaker2boot", batch_size=16,
+                model_options={"ema_decay": 0.999, "ema_start": 1000},
                 measures=("translation",), include_optimizer=False)
 
 if __name__ == "__main__":

@@ -16,9 +16,9 @@ measured every 2 epochs into history.csv. See zoo/_common.py for what is written
 
 from _common import Recipe, main
 
-RECIPE = Recipe(name="dcgan_fashion_mnist", variant="dcgan", epochs=40,
+RECIPE = Recipe(name="dcgan_fashion_mnist", variant="dcgan", epochs=50,
                 model_options={"ema_decay": 0.999, "ema_start": 1000},
-                fid_every_n_epochs=2, include_optimizer=False)
+                fid_every_n_epochs=1, include_optimizer=False)
 
 if __name__ == "__main__":
     main(RECIPE)

@@ -104,33 +104,53 @@ def nearest_neighbour_accuracy(train_x, train_y, test_x, test_y, chunk=1000):
     return float(np.mean(np.concatenate(predictions) == test_y))
 
 
-def encoder_probe(model, with_pixels=True):
+def encoder_probe(model, with_pixels=True, with_untrained=True, classifier=None):
     """How much class information a BiGAN's encoder features E(x) carry.
 
     Args:
         model: a `kg.BiGAN` (anything with `encode(images)` and `reconstruct`).
         with_pixels: bool, defaults to True: also the same probes on raw pixels.
+        with_untrained: bool, defaults to True: also the same probes on the encoder
+            this model started from (`from_config` of its config, whose seed gives the
+            same initial weights): what training added.
+        classifier: optional `kg.evaluation.DomainClassifierExtractor`.
 
     Returns:
         dict: `linear_on_encoder`, `nn1_on_encoder` (test accuracy, probes fit on the
         60,000 training images), `reconstruction_l1` = mean |G(E(x)) - x| on the test
-        images, and with `with_pixels` `linear_on_pixels`, `nn1_on_pixels`.
+        images, `reconstruction_keeps_class` = how often the shipped classifier assigns
+        G(E(x)) to x's label (`test_images_classified_right`: the same for x itself,
+        the ceiling); with `with_pixels` `linear_on_pixels`, `nn1_on_pixels`; with
+        `with_untrained` `linear_on_untrained_encoder`, `nn1_on_untrained_encoder`.
     """
     from keras_gans.data import load_arrays
+    from keras_gans.evaluation.extractors import DomainClassifierExtractor
 
+    classifier = classifier or DomainClassifierExtractor("fashion_mnist")
     train_x, train_y = load_arrays("fashion_mnist", split="train")
     test_x, test_y = load_arrays("fashion_mnist", split="test")
     train_x, test_x = _scaled(train_x), _scaled(test_x)
-    train_e, test_e = model.encode(train_x), model.encode(test_x)
+
+    def probes(features_of, name):
+        train_f, test_f = features_of(train_x), features_of(test_x)
+        return {f"linear_on_{name}": linear_probe_accuracy(train_f, train_y, test_f, test_y),
+                f"nn1_on_{name}": nearest_neighbour_accuracy(train_f, train_y, test_f, test_y)}
+
+    def classified_right(images):
+        return float(np.mean(classifier.extract(images)[1].argmax(axis=1) == test_y))
+
+    reconstructions = model.reconstruct(test_x)
     results = {
-        "linear_on_encoder": linear_probe_accuracy(train_e, train_y, test_e, test_y),
-        "nn1_on_encoder": nearest_neighbour_accuracy(train_e, train_y, test_e, test_y),
-        "reconstruction_l1": float(np.mean(np.abs(model.reconstruct(test_x) - test_x))),
+        **probes(model.encode, "encoder"),
+        "reconstruction_l1": float(np.mean(np.abs(reconstructions - test_x))),
+        "reconstruction_keeps_class": classified_right(reconstructions),
+        "test_images_classified_right": classified_right(test_x),
     }
+    if with_untrained:
+        untrained = type(model).from_config(model.get_config())
+        results.update(probes(lambda x: untrained.encode(x, use_ema=False), "untrained_encoder"))
     if with_pixels:
-        flat_train, flat_test = train_x.reshape(len(train_x), -1), test_x.reshape(len(test_x), -1)
-        results["linear_on_pixels"] = linear_probe_accuracy(flat_train, train_y, flat_test, test_y)
-        results["nn1_on_pixels"] = nearest_neighbour_accuracy(flat_train, train_y, flat_test, test_y)
+        results.update(probes(lambda x: x.reshape(len(x), -1), "pixels"))
     return results
 
 

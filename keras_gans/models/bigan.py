@@ -3,92 +3,19 @@
 BigBiGAN discriminator of Donahue & Simonyan 2019, "Large Scale Adversarial
 Representation Learning" (arXiv:1907.02544)."""
 
-import math
-
 import keras
 import numpy as np
-from keras import layers, ops
+from keras import ops
 
 from keras_gans import losses
-from keras_gans.models.checks import check_image_shape, check_seed
+from keras_gans.models.bigan_networks import (
+    ARCHITECTURES,
+    DISCRIMINATOR_TYPES,
+    HIDDEN_UNITS,
+    default_builders,
+)
+from keras_gans.models.checks import check_choice, check_image_shape, check_seed
 from keras_gans.models.generative import GANModel, check_latent_dim
-from keras_gans.models.layers import LayerSeeds, batch_norm
-
-DISCRIMINATOR_TYPES = ("bigan", "bigbigan")
-HIDDEN_UNITS = 1024
-
-
-def build_mlp_encoder(image_shape, latent_dim, units=HIDDEN_UNITS, seed=None):
-    """E: x -> z, an MLP of two hidden layers of `units` (leaky ReLU 0.2, batch norm on
-    the second) and a linear output of `latent_dim`, in float32."""
-    seeds = LayerSeeds(seed)
-    images = keras.Input(image_shape, name="images")
-    x = layers.Flatten()(images)
-    x = layers.LeakyReLU(0.2)(layers.Dense(units, kernel_initializer=seeds.normal(0.02))(x))
-    x = layers.Dense(units, use_bias=False, kernel_initializer=seeds.normal(0.02))(x)
-    x = layers.LeakyReLU(0.2)(batch_norm()(x))
-    z = layers.Dense(latent_dim, kernel_initializer=seeds.normal(0.02), dtype="float32")(x)
-    return keras.Model(images, z, name="encoder")
-
-
-def build_mlp_generator(image_shape, latent_dim, units=HIDDEN_UNITS, seed=None):
-    """G: z -> x, an MLP of two hidden layers of `units` (ReLU, batch norm on the
-    second) and a tanh output (images in [-1, 1]), in float32."""
-    seeds = LayerSeeds(seed)
-    z = keras.Input((latent_dim,), name="z")
-    x = layers.ReLU()(layers.Dense(units, kernel_initializer=seeds.normal(0.02))(z))
-    x = layers.Dense(units, use_bias=False, kernel_initializer=seeds.normal(0.02))(x)
-    x = layers.ReLU()(batch_norm()(x))
-    x = layers.Dense(
-        math.prod(image_shape), activation="tanh", kernel_initializer=seeds.normal(0.02),
-        dtype="float32",
-    )(x)
-    images = layers.Reshape(image_shape, dtype="float32")(x)
-    return keras.Model(z, images, name="generator")
-
-
-def _mlp(x, units, seeds, depth=2):
-    for _ in range(depth):
-        x = layers.LeakyReLU(0.2)(layers.Dense(units, kernel_initializer=seeds.normal(0.02))(x))
-    return x
-
-
-def build_joint_discriminator(image_shape, latent_dim, units=HIDDEN_UNITS, seed=None):
-    """BiGAN's D(x, z) (section 3): x flattened and joined to z, then an MLP of two
-    hidden layers of `units` (leaky ReLU 0.2) and one logit, in float32.
-
-    No batch norm: D sees batches of real pairs and of generated pairs separately,
-    and batch statistics would tell them apart."""
-    seeds = LayerSeeds(seed)
-    images = keras.Input(image_shape, name="images")
-    z = keras.Input((latent_dim,), name="z")
-    x = layers.Concatenate()([layers.Flatten()(images), z])
-    logits = layers.Dense(1, kernel_initializer=seeds.normal(0.02), dtype="float32")(
-        _mlp(x, units, seeds)
-    )
-    return keras.Model([images, z], logits, name="discriminator")
-
-
-def build_bigbigan_discriminator(image_shape, latent_dim, units=HIDDEN_UNITS, seed=None):
-    """BigBiGAN's D (Donahue & Simonyan 2019, section 2 and Figure 1): F(x) and H(z)
-    embed each input on its own; s_x = linear(F(x)) and s_z = linear(H(z)) are the
-    unary scores, s_xz = J(F(x), H(z)) the joint one. Returns `(batch, 3)` scores
-    [s_x, s_z, s_xz], which the loss sums. Here F, H and J are MLPs of two hidden
-    layers of `units` (the paper's are a RevNet and MLPs at ImageNet scale)."""
-    seeds = LayerSeeds(seed)
-    images = keras.Input(image_shape, name="images")
-    z = keras.Input((latent_dim,), name="z")
-    image_features = _mlp(layers.Flatten()(images), units, seeds)
-    latent_features = _mlp(z, units, seeds)
-    joint = _mlp(layers.Concatenate()([image_features, latent_features]), units, seeds)
-
-    def score(x):
-        return layers.Dense(1, kernel_initializer=seeds.normal(0.02), dtype="float32")(x)
-
-    scores = layers.Concatenate(dtype="float32")(
-        [score(image_features), score(latent_features), score(joint)]
-    )
-    return keras.Model([images, z], scores, name="discriminator")
 
 
 @keras.saving.register_keras_serializable(package="keras_gans")
@@ -112,6 +39,13 @@ class BiGAN(GANModel):
     are ours. The paper also applies weight decay and decays the learning rate over
     its long runs; the defaults here do not.
 
+    `architecture="dcgan"` uses convolutional networks instead, as the paper does
+    for images beyond MNIST (section 4.2: a DCGAN generator, a convolutional encoder):
+    G is kg.DCGAN's generator, E kg.DCGAN's discriminator trunk (batch norm) ending in
+    a linear code, and D joins the same trunk's features of x (no normalization) to z
+    (`kg.models.bigan_networks`). On Fashion-MNIST its encoder learns far more than the
+    MLP's (docs/variants.md).
+
     `discriminator_type="bigbigan"` uses the discriminator of BigBiGAN (Donahue &
     Simonyan 2019, section 2): unary scores s_x and s_z and a joint score s_xz, each
     with the hinge loss, summed for D (l_D), and l_EG = y (s_x + s_z + s_xz) for E
@@ -121,8 +55,12 @@ class BiGAN(GANModel):
     Args:
         image_shape: tuple `(height, width, channels)`, defaults to `(28, 28, 1)`.
         latent_dim: int, defaults to 50 (the paper's MNIST).
+        architecture: `"mlp"` (default, the paper's MNIST networks) or `"dcgan"`
+            (convolutional, see above).
         discriminator_type: `"bigan"` (default, one joint logit) or `"bigbigan"`.
-        units: int, defaults to 1024. Width of the default MLPs.
+        units: int, defaults to 1024. Width of the default MLPs (with `"dcgan"`:
+            of D's layers after the pair is joined).
+        filters: int, defaults to 64. With `"dcgan"`: as kg.DCGAN's `filters`.
         generator: optional `keras.Model` from `(batch, latent_dim)` to images in [-1, 1].
         encoder: optional `keras.Model` from images to `(batch, latent_dim)`.
         discriminator: optional `keras.Model` from `[images, z]` to logits `(batch, k)`:
@@ -141,6 +79,7 @@ class BiGAN(GANModel):
     model.reconstruct(images).shape  # (128, 28, 28, 1): G(E(x))
 
     kg.BiGAN(discriminator_type="bigbigan")  # unary + joint scores
+    kg.BiGAN(architecture="dcgan")           # convolutional E, G and D
     ```
     """
 
@@ -159,8 +98,10 @@ class BiGAN(GANModel):
         self,
         image_shape=(28, 28, 1),
         latent_dim=50,
+        architecture="mlp",
         discriminator_type="bigan",
         units=HIDDEN_UNITS,
+        filters=64,
         generator=None,
         encoder=None,
         discriminator=None,
@@ -170,24 +111,21 @@ class BiGAN(GANModel):
         image_shape, latent_dim, seed = (
             check_image_shape(image_shape), check_latent_dim(latent_dim), check_seed(seed)
         )
-        if discriminator_type not in DISCRIMINATOR_TYPES:
-            raise ValueError(
-                f"Unknown discriminator_type. Expected one of {list(DISCRIMINATOR_TYPES)}. "
-                f"Received: discriminator_type={discriminator_type!r}"
-            )
-        units = int(units)
-        build_discriminator = (build_bigbigan_discriminator if discriminator_type == "bigbigan"
-                               else build_joint_discriminator)
+        check_choice("architecture", architecture, ARCHITECTURES)
+        check_choice("discriminator_type", discriminator_type, DISCRIMINATOR_TYPES)
+        units, filters = int(units), int(filters)
         super().__init__(image_shape=image_shape, latent_dim=latent_dim, seed=seed, **kwargs)
         # === Config ===
+        self.architecture = architecture
         self.discriminator_type = discriminator_type
         self.units = units
+        self.filters = filters
         # === Layers ===
-        self.generator = generator or build_mlp_generator(
-            image_shape, latent_dim, units, seed=seed)
-        self.encoder = encoder or build_mlp_encoder(image_shape, latent_dim, units, seed=seed + 1)
-        self.discriminator = discriminator or build_discriminator(
-            image_shape, latent_dim, units, seed=seed + 2)
+        builders = default_builders(image_shape, latent_dim, architecture,
+                                    discriminator_type, units, filters, seed)
+        self.generator = generator or builders["generator"]()
+        self.encoder = encoder or builders["encoder"]()
+        self.discriminator = discriminator or builders["discriminator"]()
         self._finish_init()
 
     def default_optimizer(self):
@@ -195,7 +133,8 @@ class BiGAN(GANModel):
 
     def get_config(self):
         config = super().get_config()
-        config.update(discriminator_type=self.discriminator_type, units=self.units)
+        config.update(architecture=self.architecture, discriminator_type=self.discriminator_type,
+                      units=self.units, filters=self.filters)
         return config
 
     # ------------------------------------------------------------------ losses

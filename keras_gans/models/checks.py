@@ -40,6 +40,15 @@ def check_seed(seed):
     return int(seed)
 
 
+def check_choice(name, value, choices):
+    """`value` if it is one of `choices`, else a `ValueError` naming the argument."""
+    if value not in choices:
+        raise ValueError(
+            f"Unknown {name}. Expected one of {list(choices)}. Received: {name}={value!r}"
+        )
+    return value
+
+
 def first_batch(x, y=None, batch_size=None):
     """The first batch `fit` would see, as numpy, or None if it cannot be peeked.
 

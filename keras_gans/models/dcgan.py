@@ -76,35 +76,46 @@ def build_dcgan_generator(image_shape, latent_dim, filters=64, seed=None):
     return keras.Model(z, images, name="generator")
 
 
-def build_dcgan_discriminator(
-    image_shape, filters=64, seed=None, normalization=batch_norm, name="discriminator"
-):
-    """Section 3: strided convolutions (no pooling), batch norm, LeakyReLU(0.2).
+def dcgan_image_features(images, filters, seeds, normalization=batch_norm):
+    """The DCGAN discriminator's trunk (section 3) on `images`: strided convolutions
+    (no pooling) and LeakyReLU(0.2), the last feature map flattened.
 
     n stride-2 convolutions double the channels from `filters`; the first has no
-    batch norm ("not applying batchnorm to the discriminator input layer"). The last
-    feature map is flattened into one output: a logit (the sigmoid is in the loss).
-    `normalization` builds the layer after each convolution but the first (WGAN-GP
-    passes layer norm); its learned offset makes those convolutions' biases redundant.
+    normalization ("not applying batchnorm to the discriminator input layer").
+    `normalization` builds the layer after each convolution but the first (batch norm,
+    WGAN-GP's layer norm, or None for none); a learned offset after a convolution
+    makes its bias redundant. `seeds` is the network's `LayerSeeds`.
     """
-    steps = num_resolution_steps(*image_shape[:2])
-    seeds = LayerSeeds(seed)
-    images = keras.Input(image_shape, name="images")
+    steps = num_resolution_steps(*images.shape[1:3])
     x = images
     for step in range(steps):
+        normalized = step > 0 and normalization is not None
         x = layers.Conv2D(
             filters * 2**step,
             KERNEL_SIZE,
             strides=2,
             padding="same",
-            use_bias=step == 0,
+            use_bias=not normalized,
             kernel_initializer=seeds.normal(0.02),
         )(x)
-        if step > 0:
+        if normalized:
             x = normalization()(x)
         x = layers.LeakyReLU(0.2)(x)
-    x = layers.Flatten()(x)
-    logits = layers.Dense(1, kernel_initializer=seeds.normal(0.02), dtype="float32")(x)
+    return layers.Flatten()(x)
+
+
+def build_dcgan_discriminator(
+    image_shape, filters=64, seed=None, normalization=batch_norm, name="discriminator",
+    outputs=1,
+):
+    """Section 3: the DCGAN trunk (`dcgan_image_features`), its flattened last feature
+    map projected to `outputs` values in float32: one logit (the sigmoid is in the
+    loss) for a discriminator, a code for BiGAN's convolutional encoder.
+    """
+    seeds = LayerSeeds(seed)
+    images = keras.Input(image_shape, name="images")
+    x = dcgan_image_features(images, filters, seeds, normalization)
+    logits = layers.Dense(outputs, kernel_initializer=seeds.normal(0.02), dtype="float32")(x)
     return keras.Model(images, logits, name=name)
 
 
