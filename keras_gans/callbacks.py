@@ -189,6 +189,52 @@ class FID(keras.callbacks.Callback):
             print(f"\nEpoch {epoch + 1}: {figures} ({self.num_samples} samples)")
 
 
+class Measure(keras.callbacks.Callback):
+    """Every `every_n_epochs` epochs, a variant's own measure into `logs`.
+
+    `name` is a key of `kg.evaluation.measures.MEASURES` (`"translation"` for a
+    CycleGAN, `"encoder_probe"` for a BiGAN, `"class_diversity"` for a CGAN); its
+    numeric results go into the epoch's `logs` under their own names (e.g.
+    `a_to_b_accuracy`, `linear_on_encoder`), so History, `HistoryCSV` and TensorBoard
+    record them beside the losses. Like `FID`, place it before the callbacks that read
+    the logs.
+
+    Args:
+        name: str, the measure.
+        every_n_epochs: int, defaults to 1.
+        **options: passed to the measure, e.g. `with_pixels=False` for
+            `"encoder_probe"` (the pixel probes do not change during training).
+
+    Example:
+    ```python
+    cyclegan.fit(pairs, epochs=10, callbacks=[kg.callbacks.Measure("translation")])
+    ```
+    """
+
+    def __init__(self, name, every_n_epochs=1, **options):
+        super().__init__()
+        from keras_gans.evaluation.measures import MEASURES
+
+        if name not in MEASURES:
+            raise ValueError(
+                f"Unknown measure. Expected one of {sorted(MEASURES)}. Received: name={name!r}"
+            )
+        if not isinstance(every_n_epochs, int) or every_n_epochs <= 0:
+            raise ValueError(
+                f"`every_n_epochs` must be a positive int. Received: {every_n_epochs!r}"
+            )
+        self.measure = MEASURES[name]
+        self.every_n_epochs = every_n_epochs
+        self.options = options
+
+    def on_epoch_end(self, epoch, logs=None):
+        if (epoch + 1) % self.every_n_epochs or logs is None:
+            return
+        for key, value in self.measure(self.model, **self.options).items():
+            if isinstance(value, float):
+                logs[key] = value
+
+
 def non_finite_variable(model):
     """The path of the first of `model.weights` holding a NaN or an inf, or None."""
     for variable in model.weights:

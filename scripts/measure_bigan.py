@@ -28,6 +28,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--out", default="runs/measure_bigan")
     parser.add_argument("--discriminator-type", default="bigan", choices=("bigan", "bigbigan"))
+    parser.add_argument("--architecture", default="mlp", choices=("mlp", "dcgan"))
     parser.add_argument("--batch-size", type=int, default=128)
     parser.add_argument("--epochs", type=int, default=4)
     parser.add_argument("--time-limit", type=float, default=25 * 60, help="seconds")
@@ -39,7 +40,7 @@ def main():
     train = kg.data.load("fashion_mnist", batch_size=args.batch_size, seed=args.seed,
                          drop_remainder=True)
     model = kg.BiGAN(image_shape=(28, 28, 1), discriminator_type=args.discriminator_type,
-                     seed=args.seed)
+                     architecture=args.architecture, seed=args.seed)
     model.compile()
     limit = TimeLimit(args.time_limit)
     start = time.time()
@@ -49,6 +50,7 @@ def main():
 
     results = {
         "discriminator_type": args.discriminator_type,
+        "architecture": args.architecture,
         "steps": int(model.step_counter.numpy()),
         "batch_size": args.batch_size,
         "train_seconds": round(train_seconds, 1),

@@ -70,3 +70,27 @@ def test_history_csv_keeps_values_logged_every_n_epochs_and_continues_a_resumed_
     assert [float(row["generator_loss"]) for row in rows] == [1.0, 0.25, 0.125]
     minutes = [float(row["train_minutes"]) for row in rows]
     assert minutes == sorted(minutes) and minutes[0] >= 0.0
+
+
+def test_measure_writes_a_variants_own_measure_into_the_logs_every_n_epochs(monkeypatch):
+    from keras_gans.evaluation import measures
+
+    calls = []
+
+    def fake_measure(model, scale=1.0):
+        calls.append(model)
+        return {"accuracy": 0.5 * scale, "count": 7}  # only floats go into the logs
+
+    monkeypatch.setitem(measures.MEASURES, "fake", fake_measure)
+    callback = kg.callbacks.Measure("fake", every_n_epochs=2, scale=2.0)
+    model = object()
+    callback.set_model(model)
+    logs = [{} for _ in range(4)]
+    for epoch, epoch_logs in enumerate(logs):
+        callback.on_epoch_end(epoch, epoch_logs)
+    assert logs == [{}, {"accuracy": 1.0}, {}, {"accuracy": 1.0}]
+    assert calls == [model, model]
+    with pytest.raises(ValueError, match="Unknown measure.*Received: name='probe'"):
+        kg.callbacks.Measure("probe")
+    with pytest.raises(ValueError, match="every_n_epochs"):
+        kg.callbacks.Measure("fake", every_n_epochs=0)

@@ -62,9 +62,10 @@ class Recipe:
         model_options: dict, extra constructor arguments of the variant.
         reference: str, the evaluation's reference dataset (test split).
         num_eval_samples: int, defaults to 10,000.
-        fid_every_n_epochs: int or None (default). If set, `kg.callbacks.FID` also
-            measures the model every that many epochs during training, into
-            `history.csv` (a FID-per-epoch curve).
+        fid_every_n_epochs: int or None (default). If set, `kg.callbacks.FID` (for
+            a model that samples) and `kg.callbacks.Measure` (for each of `measures`)
+            also measure the model every that many epochs during training, into
+            `history.csv` (a curve per epoch).
         include_optimizer: bool, defaults to True: ship the optimizers' state (to
             continue training exactly). False for large models: the file then holds
             the networks only and `from_preset` compiles fresh default optimizers.
@@ -170,9 +171,16 @@ def train(recipe, epochs, out, steps_per_epoch=None, verbose=2):
 
     measures = []
     if recipe.fid_every_n_epochs:
-        measures.append(kg.callbacks.FID(recipe.reference,
-                                         num_samples=recipe.num_eval_samples,
-                                         every_n_epochs=recipe.fid_every_n_epochs))
+        if issubclass(recipe.model_class(), kg.models.GANModel):  # something to sample
+            measures.append(kg.callbacks.FID(recipe.reference,
+                                             num_samples=recipe.num_eval_samples,
+                                             every_n_epochs=recipe.fid_every_n_epochs))
+        # The variant's own measure on the same epochs (what does not change during
+        # training, the probes on pixels and on the untrained encoder, left out).
+        options = {"encoder_probe": dict(with_pixels=False, with_untrained=False)}
+        measures += [kg.callbacks.Measure(name, recipe.fid_every_n_epochs,
+                                          **options.get(name, {}))
+                     for name in recipe.measures]
     return kg.training.run(
         recipe.model_class(), out, epochs, dataset=recipe.dataset,
         batch_size=recipe.batch(), seed=recipe.seed, model_options=recipe.model_options,

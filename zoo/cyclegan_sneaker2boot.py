@@ -18,7 +18,7 @@ from _common import Recipe, main
 RECIPE = Recipe(name="cyclegan_sneaker2boot", variant="cyclegan", epochs=10,
                 dataset="fashion_mnist_sneaker2boot", batch_size=16,
                 model_options={"ema_decay": 0.999, "ema_start": 1000},
-                measures=("translation",), include_optimizer=False)
+                fid_every_n_epochs=1, measures=("translation",), include_optimizer=False)
 
 if __name__ == "__main__":
     main(RECIPE)
