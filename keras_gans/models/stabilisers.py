@@ -16,6 +16,7 @@ back a bias (the normalization's offset did that job).
 """
 
 import itertools
+import math
 
 import keras
 import tensorflow as tf
@@ -70,14 +71,15 @@ class GradientNormalization(keras.Model):
             scores = ops.cast(
                 self.network(tf.nest.pack_sequence_as(inputs, flat), training=training),
                 "float32")
-            batch = ops.shape(scores)[0]
-            per_output = ops.reshape(scores, (batch, -1))
+            outputs = math.prod(scores.shape[1:])  # static: the network's output shape
+            per_output = ops.reshape(scores, (-1, outputs))
             total = ops.sum(per_output)
-        if per_output.shape[1] == 1:
+        if outputs == 1:
             norm = losses.per_example_norm(tape.gradient(total, watched))[:, None]
         else:
+            batch = ops.shape(scores)[0]
             squares = [ops.sum(ops.reshape(ops.square(tape.batch_jacobian(per_output, x)),
-                                           (batch, per_output.shape[1], -1)), axis=2)
+                                           (batch, outputs, -1)), axis=2)
                        for x in watched]
             norm = _safe_sqrt(sum(squares))
         del tape
@@ -126,6 +128,84 @@ def check_discriminator_normalization(normalization):
             f"discriminator_normalization={normalization!r}"
         )
     return normalization
+
+
+class StabiliserOptions:
+    """The options `loss=`, `real_label=` and `discriminator_normalization=`, written
+    once for every variant (`AdversarialModel` inherits them).
+
+    Class attributes:
+        DISCRIMINATORS: the networks that `discriminator_normalization=` applies to;
+            the variant passes each through `normalize_discriminator` before setting it.
+        LOSSES: the names of `kg.losses.ADVERSARIAL_LOSSES` that `loss=` may take;
+            empty when the paper's loss is not of that family (the Wasserstein
+            critic loss): `loss=` and `real_label=` are then refused.
+        LOSS: the paper's loss, the default of `loss=`.
+
+    Args (of every variant's constructor):
+        loss: str or None (default: the paper's, `LOSS`). The adversarial loss, one of
+            `LOSSES`: `"non_saturating"`, `"minimax"`, `"hinge"` or `"least_squares"`
+            (`kg.losses.ADVERSARIAL_LOSSES`).
+        real_label: float in (0, 1], defaults to 1.0. Below 1: one-sided label
+            smoothing of D's real target (Salimans et al. 2016), e.g. 0.9; for the
+            cross-entropy losses only.
+        discriminator_normalization: `None` (default: the paper's networks),
+            `"spectral"` or `"gradient"`: applied to every network of
+            `DISCRIMINATORS`, whose feature normalization layers it drops (see the
+            module's docstring).
+    """
+
+    DISCRIMINATORS = ()
+    LOSSES = ()
+    LOSS = None
+
+    def set_stabilisers(self, loss=None, real_label=1.0, discriminator_normalization=None):
+        """Checks and sets the options (called by `AdversarialModel.__init__`)."""
+        # `loss_name`: Keras's `compile` owns `self.loss`.
+        self.loss_name = check_loss(type(self).__name__, loss, real_label, self.LOSSES,
+                                    self.LOSS)
+        self.real_label = float(real_label)
+        self.discriminator_normalization = check_discriminator_normalization(
+            discriminator_normalization)
+
+    def stabiliser_config(self):
+        """The options as constructor arguments (for `get_config`)."""
+        config = {"discriminator_normalization": self.discriminator_normalization}
+        if self.LOSSES:
+            config.update(loss=self.loss_name, real_label=self.real_label)
+        return config
+
+    def normalize_discriminator(self, network):
+        """`network` with `discriminator_normalization` applied."""
+        return normalize_discriminator(network, self.discriminator_normalization)
+
+    def discriminator_loss(self, real_scores, fake_scores, reduction="mean"):
+        """D's per-example loss under `loss=` and `real_label=` (`kg.losses`)."""
+        return losses.discriminator_loss(real_scores, fake_scores, self.loss_name,
+                                         self.real_label, reduction)
+
+    def generator_loss(self, fake_scores, reduction="mean"):
+        """G's per-example loss under `loss=` (`kg.losses.generator_loss`)."""
+        return losses.generator_loss(fake_scores, self.loss_name, reduction)
+
+
+def check_loss(model_name, loss, real_label, allowed, default):
+    """The loss a model of class `model_name` uses: `default` (its paper's) for None;
+    `ValueError` unless it is one of `allowed` and `real_label` suits it. A model
+    that allows none (its paper's loss is not of the family) refuses both options."""
+    if not allowed and (loss is not None or real_label != 1.0):
+        raise ValueError(
+            f"{model_name}'s loss is its paper's ({default or 'fixed'}), not one of the "
+            f"family of `loss=`. Received: loss={loss!r}, real_label={real_label!r}. "
+            "Leave both at their defaults."
+        )
+    loss = default if loss is None else loss
+    if allowed:
+        if loss not in allowed:
+            raise ValueError(
+                f"Unknown loss. Expected one of {list(allowed)}. Received: loss={loss!r}")
+        losses.adversarial_loss(loss, real_label)  # checks real_label for this loss
+    return loss
 
 
 def is_normalized(network):
