@@ -57,8 +57,9 @@ class CGAN(GAN):
       does not floor.
 
     Every option of `kg.GAN`'s step carries over (`loss=`, `real_label=`,
-    `discriminator_normalization=`, `shared_generator_pass=`): CGAN overrides only how the label enters the networks
-    (`unpack_batch`, `generate_fakes`, `discriminate`).
+    `discriminator_normalization=`, `shared_generator_pass=`): CGAN overrides only
+    how the label enters the networks (`unpack_batch`, `generate_fakes`,
+    `discriminate`).
 
     Fit on `(images, labels)` batches with int labels in [0, num_classes), e.g.
     `kg.data.load("fashion_mnist", with_labels=True)` or `fit(images, labels)`. Bad
