@@ -182,3 +182,6 @@ def test_normalizing_twice_changes_nothing():
         build_dcgan_discriminator((28, 28, 1), 8, seed=1), "spectral")
     assert stabilisers.normalize_discriminator(once, "spectral") is once
     assert sum(isinstance(layer, SpectralNormalization) for layer in once.layers) == 3
+    # The other normalization is still applied on top of one already there.
+    assert isinstance(stabilisers.normalize_discriminator(once, "gradient"),
+                      stabilisers.GradientNormalization)

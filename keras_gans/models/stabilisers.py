@@ -37,8 +37,8 @@ class GradientNormalization(keras.Model):
     """Gradient normalization (Wu et al. 2021, equation 10): a discriminator whose
     output is f_hat(x) = f(x) / (||grad_x f(x)||_2 + |f(x)|).
 
-    f_hat is 1-Lipschitz (up to the bound of section 3.2: ||grad f_hat|| <= 1
-    wherever f is piecewise linear) with no hyper-parameter. The gradient comes from
+    |f_hat| <= 1, and ||grad_x f_hat|| <= 1 wherever f is piecewise linear (a ReLU
+    or leaky-ReLU network; the paper's section 3), with no hyper-parameter. The gradient comes from
     a nested `GradientTape`, so the outer update differentiates through it (second
     order, as the gradient penalty does). It is taken with respect to every float
     input (x, or BiGAN's pair (x, z); integer labels are not differentiable), its norm
@@ -208,13 +208,13 @@ def check_loss(model_name, loss, real_label, allowed, default):
     return loss
 
 
-def is_normalized(network):
-    """Whether `network` already carries a discriminator normalization (as one loaded
-    from a `.keras` file does)."""
-    return isinstance(network, GradientNormalization) or any(
-        isinstance(layer, SpectralNormalization)
-        for layer in network._flatten_layers(include_self=False)
-    )
+def is_normalized(network, normalization):
+    """Whether `network` already carries `normalization` (as one loaded from a
+    `.keras` file does)."""
+    if normalization == "gradient":
+        return isinstance(network, GradientNormalization)
+    return any(isinstance(layer, SpectralNormalization)
+               for layer in network._flatten_layers(include_self=False))
 
 
 def normalize_discriminator(network, normalization):
@@ -230,7 +230,7 @@ def normalize_discriminator(network, normalization):
     `"gradient"` it is wrapped as it is if it has no feature normalization.
     """
     check_discriminator_normalization(normalization)
-    if normalization is None or is_normalized(network):
+    if normalization is None or is_normalized(network, normalization):
         return network
     has_norm = any(isinstance(layer, FEATURE_NORMALIZATIONS)
                    for layer in network._flatten_layers(include_self=False))
