@@ -3,6 +3,7 @@ devices before TensorFlow starts); used by harness.run_replica_test (every varia
 its battery configuration) and test_distribute.py. Prints one JSON line.
 
     python tests/distributed_run.py variant VARIANT   # 1 vs 2 replicas; mixed precision
+    python tests/distributed_run.py variant VARIANT '{"loss": "hinge"}'  # with options
     python tests/distributed_run.py ema VARIANT       # 1 vs 2 replicas with ema_decay
     python tests/distributed_run.py overflow
 """
@@ -44,13 +45,14 @@ def train(strategy, variant, steps, options=None):
     return model, {name: float(values[-1]) for name, values in history.history.items()}
 
 
-def check_variant(variant_name):
+def check_variant(variant_name, options=None):
+    """The battery's configuration of `variant_name`, with constructor `options`."""
     variant = harness.VARIANTS[variant_name]
-    result = {"float32": compare(variant, steps=1)}
+    result = {"float32": compare(variant, steps=1, options=options)}
     mirrored = kg.distribute.get_strategy("mirrored")
     for precision in ("mixed_float16", "mixed_bfloat16"):
         kg.distribute.set_precision(precision)
-        model, logs = train(mirrored, variant, steps=3)
+        model, logs = train(mirrored, variant, steps=3, options=options)
         result[precision] = {
             "logs": logs,
             "policy": model.dtype_policy.name,
@@ -123,7 +125,7 @@ def overflow():
 
 if __name__ == "__main__":
     if sys.argv[1] == "variant":
-        result = check_variant(sys.argv[2])
+        result = check_variant(sys.argv[2], json.loads(sys.argv[3]) if sys.argv[3:] else None)
     elif sys.argv[1] == "ema":
         result = compare(harness.VARIANTS[sys.argv[2]], steps=3,
                          options={"ema_decay": 0.5, "ema_start": 1})

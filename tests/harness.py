@@ -303,13 +303,15 @@ def run_resume_test(variant, images, labels, directory, steps_per_epoch=6):
 DISTRIBUTED_RUN = os.path.join(os.path.dirname(__file__), "distributed_run.py")
 
 
-def run_replica_test(variant):
+def run_replica_test(variant, options=None):
     """One step on 2 replicas (a CPU split into 2 logical devices, in a fresh
     process: `tests/distributed_run.py`) equals the same global batch on one device,
     each replica draws its own rows of the one-device noise, and 2 replicas train
-    with finite losses under both mixed precision policies."""
+    with finite losses under both mixed precision policies. `options`: constructor
+    arguments added to the battery's configuration (e.g. a stabiliser)."""
+    extra = [json.dumps(options)] if options else []
     completed = subprocess.run(
-        [sys.executable, DISTRIBUTED_RUN, "variant", variant.name], capture_output=True,
+        [sys.executable, DISTRIBUTED_RUN, "variant", variant.name, *extra], capture_output=True,
         text=True, timeout=600, env=dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2"))
     lines = [line for line in completed.stdout.splitlines() if line.startswith("RESULT ")]
     assert completed.returncode == 0 and lines, completed.stderr[-3000:]

@@ -11,6 +11,7 @@ import sys
 import numpy as np
 import pytest
 
+import harness
 import keras_gans as kg
 
 SCRIPT = os.path.join(os.path.dirname(__file__), "distributed_run.py")
@@ -30,6 +31,21 @@ def test_overflow_on_one_replica_skips_the_step_on_every_replica():
     assert result["values"] == [[1.0] * 3, [1.0] * 3]  # no replica applied the step
     assert result["scale_after"] == result["scale_before"] / 2
     assert result["iterations"] == 0
+
+
+# One configuration per stabiliser option (kg.models.stabilisers) covers all four.
+STABILISERS = {
+    "spectral normalization and the hinge loss": (
+        "dcgan", {"discriminator_normalization": "spectral", "loss": "hinge"}),
+    "gradient normalization and one-sided label smoothing": (
+        "cgan", {"discriminator_normalization": "gradient", "real_label": 0.9}),
+}
+
+
+@pytest.mark.parametrize("case", sorted(STABILISERS))
+def test_two_replicas_match_one_device_with_each_stabiliser(case):
+    name, options = STABILISERS[case]
+    harness.run_replica_test(harness.VARIANTS[name], options)
 
 
 def test_stateless_dropout_is_reproducible_and_unbiased():

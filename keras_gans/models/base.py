@@ -29,12 +29,12 @@ import tensorflow as tf
 from keras import ops
 
 from keras_gans import distribute
-from keras_gans.models import checks, ema
+from keras_gans.models import checks, ema, stabilisers
 from keras_gans.models.checks import check_image_shape, check_seed
 from keras_gans.models.schedules import steps_per_epoch
 
 
-class AdversarialModel(keras.Model):
+class AdversarialModel(stabilisers.StabiliserOptions, keras.Model):
     """Base class of every keras-gans model. Not used directly.
 
     A subclass sets the class attributes below and, in `__init__`, reads its arguments
@@ -59,6 +59,7 @@ class AdversarialModel(keras.Model):
         DEFAULT_BATCH_SIZE: the batch size of the paper's experiments.
         EMA_NETWORKS: the networks that `ema_decay=` averages (those that generate,
             encode or translate).
+        DISCRIMINATORS, LOSSES, LOSS: see `kg.models.stabilisers.StabiliserOptions`.
 
     Args:
         image_shape: tuple `(height, width, channels)` of the images.
@@ -72,6 +73,9 @@ class AdversarialModel(keras.Model):
             then use the averages (`use_ema=False` gives the trained networks).
         ema_start: int, defaults to 0. Train steps before the average starts: until
             then it copies the network (the warm-up).
+        loss, real_label, discriminator_normalization: the stabilisers of the
+            literature, written once for every variant: see
+            `kg.models.stabilisers.StabiliserOptions`.
     """
 
     VARIANT = None
@@ -83,7 +87,8 @@ class AdversarialModel(keras.Model):
     DEFAULT_BATCH_SIZE = 128
     EMA_NETWORKS = ()
 
-    def __init__(self, image_shape, seed=None, ema_decay=None, ema_start=0, **kwargs):
+    def __init__(self, image_shape, seed=None, ema_decay=None, ema_start=0, loss=None,
+                 real_label=1.0, discriminator_normalization=None, **kwargs):
         super().__init__(**kwargs)
         if ema_decay is not None and not (
             isinstance(ema_decay, (float, np.floating)) and 0.0 < ema_decay < 1.0
@@ -99,6 +104,7 @@ class AdversarialModel(keras.Model):
         self.seed = check_seed(seed)
         self.ema_decay = None if ema_decay is None else float(ema_decay)
         self.ema_start = int(ema_start)
+        self.set_stabilisers(loss, real_label, discriminator_normalization)
 
         # === State ===
         # Counts completed train steps; every random draw of a step is keyed on it,
@@ -242,6 +248,7 @@ class AdversarialModel(keras.Model):
             "seed": self.seed,
             "ema_decay": self.ema_decay,
             "ema_start": self.ema_start,
+            **self.stabiliser_config(),
         }
         for name in self.NETWORKS:
             config[name] = keras.saving.serialize_keras_object(getattr(self, name))

@@ -66,6 +66,10 @@ class BiGAN(GANModel):
         discriminator: optional `keras.Model` from `[images, z]` to logits `(batch, k)`:
             k = 1 for `"bigan"`, any k (the heads are summed) for `"bigbigan"`.
         seed: int or None, see `GANModel`.
+        loss: None (the papers': `"non_saturating"`, the inverse objective of section
+            3.4, for `"bigan"`; `"hinge"` for `"bigbigan"`), or one of the family
+            (`kg.models.stabilisers`), applied with the labels flipped for E.
+        real_label, discriminator_normalization: the stabilisers, as `kg.GAN`.
 
     Examples:
     ```python
@@ -106,6 +110,7 @@ class BiGAN(GANModel):
         encoder=None,
         discriminator=None,
         seed=None,
+        loss=None,
         **kwargs,
     ):
         image_shape, latent_dim, seed = (
@@ -114,7 +119,10 @@ class BiGAN(GANModel):
         check_choice("architecture", architecture, ARCHITECTURES)
         check_choice("discriminator_type", discriminator_type, DISCRIMINATOR_TYPES)
         units, filters = int(units), int(filters)
-        super().__init__(image_shape=image_shape, latent_dim=latent_dim, seed=seed, **kwargs)
+        if loss is None:  # BigBiGAN's paper uses the hinge loss
+            loss = "hinge" if discriminator_type == "bigbigan" else "non_saturating"
+        super().__init__(image_shape=image_shape, latent_dim=latent_dim, seed=seed,
+                         loss=loss, **kwargs)
         # === Config ===
         self.architecture = architecture
         self.discriminator_type = discriminator_type
@@ -125,7 +133,8 @@ class BiGAN(GANModel):
                                     discriminator_type, units, filters, seed)
         self.generator = generator or builders["generator"]()
         self.encoder = encoder or builders["encoder"]()
-        self.discriminator = discriminator or builders["discriminator"]()
+        self.discriminator = self.normalize_discriminator(
+            discriminator or builders["discriminator"]())
         self._finish_init()
 
     def default_optimizer(self):
@@ -140,16 +149,13 @@ class BiGAN(GANModel):
     # ------------------------------------------------------------------ losses
 
     def discriminator_losses(self, real_scores, fake_scores):
-        """Per-example loss of D on scores of encoder pairs and generator pairs."""
-        if self.discriminator_type == "bigbigan":
-            return losses.hinge_discriminator_loss(real_scores, fake_scores)
-        return losses.discriminator_loss(real_scores, fake_scores)
+        """Per-example loss of D on scores of encoder pairs and generator pairs, the
+        score heads summed (BigBiGAN's l_D)."""
+        return self.discriminator_loss(real_scores, fake_scores, reduction="sum")
 
     def encoder_generator_losses(self, real_scores, fake_scores):
-        """Per-example loss of E and G on the same scores."""
-        if self.discriminator_type == "bigbigan":
-            return losses.hinge_encoder_generator_loss(real_scores, fake_scores)
-        return losses.bigan_encoder_generator_loss(real_scores, fake_scores)
+        """Per-example loss of E and G on the same scores (`kg.losses.encoder_generator_loss`)."""
+        return losses.encoder_generator_loss(real_scores, fake_scores, self.loss_name)
 
     # ------------------------------------------------------------------ training
 

@@ -56,9 +56,10 @@ class CGAN(GAN):
       floors the rate at 1e-6 (after ~288k steps); Keras's SGD keeps 0.5 and ours
       does not floor.
 
-    Every option of `kg.GAN`'s step carries over (`generator_loss=`,
-    `shared_generator_pass=`): CGAN overrides only how the label enters the networks
-    (`unpack_batch`, `generate_fakes`, `discriminate`).
+    Every option of `kg.GAN`'s step carries over (`loss=`, `real_label=`,
+    `discriminator_normalization=`, `shared_generator_pass=`): CGAN overrides only
+    how the label enters the networks (`unpack_batch`, `generate_fakes`,
+    `discriminate`).
 
     Fit on `(images, labels)` batches with int labels in [0, num_classes), e.g.
     `kg.data.load("fashion_mnist", with_labels=True)` or `fit(images, labels)`. Bad
@@ -75,7 +76,9 @@ class CGAN(GAN):
             (batch, 1) int]` to images in [-1, 1].
         discriminator: optional `keras.Model` from `[images, labels (batch, 1) int]`
             to one logit each (no sigmoid).
-        generator_loss: `"non_saturating"` (default) or `"minimax"`, as `kg.GAN`.
+        loss, real_label, discriminator_normalization: as `kg.GAN`
+            (`kg.models.stabilisers`; `"spectral"` also normalizes the projection
+            discriminator's class embedding, as Miyato & Koyama 2018 do).
         shared_generator_pass: bool, defaults to False (Algorithm 1), as `kg.GAN`.
         seed: int or None, see `GANModel`.
         discriminator_conditioning: `"concatenation"` (default: one-hot channels at

@@ -52,6 +52,9 @@ class CriticGAN(GANModel):
     TRACKERS = ("critic_loss", "generator_loss", "wasserstein_estimate")
     # critic_steps * m with the papers' m = 64: what the command line batches by.
     DEFAULT_BATCH_SIZE = 320
+    DISCRIMINATORS = ("critic",)
+    LOSSES = ()  # the Wasserstein critic loss is not of the family of `loss=`
+    LOSS = "the Wasserstein critic loss"
 
     def __init__(self, image_shape, latent_dim, critic_steps, generator, critic, seed=None,
                  **kwargs):
@@ -60,7 +63,7 @@ class CriticGAN(GANModel):
         self.critic_steps = int(critic_steps)
         # === Layers ===
         self.generator = generator
-        self.critic = critic
+        self.critic = self.normalize_discriminator(critic)
         self._finish_init()
 
     @staticmethod

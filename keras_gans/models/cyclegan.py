@@ -188,6 +188,10 @@ class CycleGAN(Translator):
             scores (any shape `(batch, ...)`, e.g. a patch map; no sigmoid).
             `discriminator_a` judges domain A (real a against F(b)).
         seed: int or None, see `GANModel`.
+        loss, real_label, discriminator_normalization: the stabilisers
+            (`kg.models.stabilisers`); `loss` defaults to the paper's
+            `"least_squares"`. With `"spectral"` or `"gradient"` the PatchGANs lose
+            their instance norm.
 
     Examples:
     ```python
@@ -212,6 +216,9 @@ class CycleGAN(Translator):
     TRACKERS = ("discriminator_loss", "generator_loss", "cycle_loss", "identity_loss")
     VARIANT = "cyclegan"
     DEFAULT_BATCH_SIZE = 1  # section 7.1
+    DISCRIMINATORS = ("discriminator_a", "discriminator_b")
+    LOSSES = tuple(losses.ADVERSARIAL_LOSSES)
+    LOSS = "least_squares"  # section 4
 
     def __init__(
         self,
@@ -260,10 +267,10 @@ class CycleGAN(Translator):
             seed, "generator_a_to_b")
         self.generator_b_to_a = generator_b_to_a or self._default_generator(
             seed + 1, "generator_b_to_a")
-        self.discriminator_a = discriminator_a or self._default_discriminator(
-            seed + 2, "discriminator_a")
-        self.discriminator_b = discriminator_b or self._default_discriminator(
-            seed + 3, "discriminator_b")
+        self.discriminator_a = self.normalize_discriminator(
+            discriminator_a or self._default_discriminator(seed + 2, "discriminator_a"))
+        self.discriminator_b = self.normalize_discriminator(
+            discriminator_b or self._default_discriminator(seed + 3, "discriminator_b"))
         # Fakes of domain A (from F) feed D_A, fakes of domain B (from G) feed D_B.
         self.pool_a = ImageHistoryPool(self.pool_size, image_shape, name="pool_a")
         self.pool_b = ImageHistoryPool(self.pool_size, image_shape, name="pool_b")
@@ -310,9 +317,9 @@ class CycleGAN(Translator):
         """
         fake_b = self.generator_a_to_b(real_a, training=training)
         fake_a = self.generator_b_to_a(real_b, training=training)
-        adversarial = losses.least_squares_generator_loss(
+        adversarial = self.generator_loss(
             self.discriminator_b(fake_b, training=training)
-        ) + losses.least_squares_generator_loss(self.discriminator_a(fake_a, training=training))
+        ) + self.generator_loss(self.discriminator_a(fake_a, training=training))
         cycle = losses.mean_absolute_error(
             real_a, self.generator_b_to_a(fake_b, training=training)
         ) + losses.mean_absolute_error(real_b, self.generator_a_to_b(fake_a, training=training))
@@ -331,11 +338,11 @@ class CycleGAN(Translator):
     def discriminator_losses(self, real_a, real_b, fake_a, fake_b, training=False):
         """Per-example 1/2 [(D(real) - 1)^2 + D(fake)^2], summed over D_A and D_B."""
         return 0.5 * (
-            losses.least_squares_discriminator_loss(
+            self.discriminator_loss(
                 self.discriminator_a(real_a, training=training),
                 self.discriminator_a(fake_a, training=training),
             )
-            + losses.least_squares_discriminator_loss(
+            + self.discriminator_loss(
                 self.discriminator_b(real_b, training=training),
                 self.discriminator_b(fake_b, training=training),
             )

@@ -162,7 +162,9 @@ class DCGAN(GAN):
             the two updates (see above). False: fresh noise for the generator update.
         generator: optional `keras.Model` from `(batch, latent_dim)` to images.
         discriminator: optional `keras.Model` from images to one logit each.
-        generator_loss: `"non_saturating"` (default) or `"minimax"`.
+        loss, real_label, discriminator_normalization: the stabilisers, as `kg.GAN`
+            (`kg.models.stabilisers`). With `"spectral"` or `"gradient"` the default
+            discriminator loses its batch norm (Miyato et al. 2018's SN-DCGAN has none).
         seed: int or None, see `GANModel`.
 
     Examples:

@@ -6,7 +6,6 @@ import keras
 import tensorflow as tf
 from keras import layers
 
-from keras_gans import losses
 from keras_gans.models.checks import check_image_shape, check_seed
 from keras_gans.models.generative import GANModel, check_latent_dim
 from keras_gans.models.layers import LayerSeeds, Maxout, StatelessDropout
@@ -59,6 +58,22 @@ def build_mlp_discriminator(image_shape, hidden_units=(240, 240), pieces=5, seed
     return keras.Model(images, logits, name="discriminator")
 
 
+def loss_from_generator_loss(generator_loss, loss=None):
+    """`loss=` from the `generator_loss=` of earlier versions, which chose G's loss of
+    the cross-entropy family (D's was always the cross-entropy): the same model."""
+    if generator_loss not in ("non_saturating", "minimax"):
+        raise ValueError(
+            "Unknown generator_loss. Expected one of ['non_saturating', 'minimax']. "
+            f"Received: generator_loss={generator_loss!r}. (It is now `loss=`.)"
+        )
+    if loss is not None and loss != generator_loss:
+        raise ValueError(
+            f"`generator_loss` is the former name of `loss`; pass one of them. Received: "
+            f"loss={loss!r}, generator_loss={generator_loss!r}"
+        )
+    return generator_loss
+
+
 @keras.saving.register_keras_serializable(package="keras_gans")
 class GAN(GANModel):
     """The original GAN (Goodfellow et al. 2014), trained with Algorithm 1.
@@ -94,7 +109,12 @@ class GAN(GANModel):
             [-1, 1]. Defaults to the paper's MLP.
         discriminator: optional `keras.Model` mapping images to one logit each (no
             sigmoid). Defaults to the paper's maxout MLP.
-        generator_loss: `"non_saturating"` (default, section 3) or `"minimax"`.
+        loss: `"non_saturating"` (default, section 3), `"minimax"` (equation 1),
+            `"hinge"` or `"least_squares"`; see `kg.models.stabilisers`, which also
+            documents `real_label=` (one-sided label smoothing) and
+            `discriminator_normalization=` (`"spectral"`, `"gradient"`).
+        generator_loss: the name of `loss=` in earlier versions (their `.keras` files
+            and presets load with it); `"non_saturating"` or `"minimax"`.
         shared_generator_pass: bool, defaults to False (Algorithm 1: fresh noise
             for the generator update). True: one generator pass shared by both
             updates, as in the PyTorch DCGAN example (see above).
@@ -120,7 +140,7 @@ class GAN(GANModel):
         latent_dim=100,
         generator=None,
         discriminator=None,
-        generator_loss="non_saturating",
+        generator_loss=None,
         shared_generator_pass=False,
         seed=None,
         **kwargs,
@@ -128,11 +148,8 @@ class GAN(GANModel):
         image_shape, latent_dim, seed = (
             check_image_shape(image_shape), check_latent_dim(latent_dim), check_seed(seed)
         )
-        if generator_loss not in losses.GENERATOR_LOSSES:
-            raise ValueError(
-                f"Unknown generator_loss. Expected one of "
-                f"{list(losses.GENERATOR_LOSSES)}. Received: generator_loss={generator_loss!r}"
-            )
+        if generator_loss is not None:  # the name of earlier versions (and presets)
+            kwargs["loss"] = loss_from_generator_loss(generator_loss, kwargs.get("loss"))
         if not isinstance(shared_generator_pass, bool):
             raise ValueError(
                 "`shared_generator_pass` must be True or False. Received: "
@@ -142,11 +159,10 @@ class GAN(GANModel):
         discriminator = discriminator or build_mlp_discriminator(image_shape, seed=seed + 1)
         super().__init__(image_shape=image_shape, latent_dim=latent_dim, seed=seed, **kwargs)
         # === Config ===
-        self.generator_loss = generator_loss
         self.shared_generator_pass = shared_generator_pass
         # === Layers ===
         self.generator = generator
-        self.discriminator = discriminator
+        self.discriminator = self.normalize_discriminator(discriminator)
         self._finish_init()
 
     def default_optimizer(self):
@@ -157,7 +173,6 @@ class GAN(GANModel):
 
     def get_config(self):
         config = super().get_config()
-        config["generator_loss"] = self.generator_loss
         config["shared_generator_pass"] = self.shared_generator_pass
         return config
 
@@ -189,10 +204,11 @@ class GAN(GANModel):
         )
 
     def discriminator_step(self, real, fake, condition=None):
-        """Updates D by ascending log D(x) + log(1 - D(G(z))) (Algorithm 1)."""
+        """Updates D by ascending log D(x) + log(1 - D(G(z))) (Algorithm 1), or by
+        descending the D loss of `loss=`."""
         return self.apply_update(
             "discriminator_optimizer",
-            lambda: losses.discriminator_loss(
+            lambda: self.discriminator_loss(
                 self.discriminate(real, condition), self.discriminate(fake, condition)
             ),
         )
@@ -202,10 +218,9 @@ class GAN(GANModel):
 
         `tape`: a tape that already recorded the generator pass (shared pass).
         """
-        loss = losses.GENERATOR_LOSSES[self.generator_loss]
         return self.apply_update(
             "generator_optimizer",
-            lambda: loss(self.discriminate(make_fakes(), condition)),
+            lambda: self.generator_loss(self.discriminate(make_fakes(), condition)),
             tape=tape,
         )
 

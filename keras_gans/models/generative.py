@@ -4,6 +4,7 @@ import zlib
 
 import tensorflow as tf
 
+from keras_gans.losses import ADVERSARIAL_LOSSES
 from keras_gans.models.base import AdversarialModel
 from keras_gans.models.checks import fresh_seed, is_positive_int
 
@@ -37,6 +38,9 @@ class GANModel(AdversarialModel):
     TRACKERS = ("discriminator_loss", "generator_loss")
     LATENT_DISTRIBUTION = "normal"
     EMA_NETWORKS = ("generator",)
+    DISCRIMINATORS = ("discriminator",)
+    LOSSES = tuple(ADVERSARIAL_LOSSES)
+    LOSS = "non_saturating"
 
     def __init__(self, image_shape, latent_dim, seed=None, **kwargs):
         super().__init__(image_shape=image_shape, seed=seed, **kwargs)

@@ -40,22 +40,29 @@ class Maxout(layers.Layer):
         units: int, number of output units.
         pieces: int, number of linear pieces per unit.
         kernel_initializer: initializer of the underlying dense kernel.
+        spectral_normalization: bool, defaults to False. Wrap the underlying dense
+            layer in `SpectralNormalization`.
     """
 
-    def __init__(self, units, pieces, kernel_initializer="glorot_uniform", **kwargs):
+    def __init__(self, units, pieces, kernel_initializer="glorot_uniform",
+                 spectral_normalization=False, **kwargs):
         super().__init__(**kwargs)
         self.units = units
         self.pieces = pieces
         self.kernel_initializer = keras.initializers.get(kernel_initializer)
-        self.dense = layers.Dense(
+        self.spectral_normalization = bool(spectral_normalization)
+        dense = layers.Dense(
             units * pieces, kernel_initializer=self.kernel_initializer, dtype=self.dtype_policy
         )
+        # Each piece is a slice of this one linear map, so normalizing the map bounds
+        # every piece's Lipschitz constant, hence the max's.
+        self.dense = SpectralNormalization(dense) if self.spectral_normalization else dense
 
     def build(self, input_shape):
         self.dense.build(input_shape)
 
-    def call(self, inputs):
-        x = self.dense(inputs)
+    def call(self, inputs, training=False):
+        x = self.dense(inputs, training=training)
         x = ops.reshape(x, (-1, self.units, self.pieces))
         return ops.max(x, axis=-1)
 
@@ -68,6 +75,7 @@ class Maxout(layers.Layer):
             units=self.units,
             pieces=self.pieces,
             kernel_initializer=keras.initializers.serialize(self.kernel_initializer),
+            spectral_normalization=self.spectral_normalization,
         )
         return config
 
@@ -269,3 +277,109 @@ class ImageHistoryPool(layers.Layer):
         config = super().get_config()
         config.update(pool_size=self.pool_size, image_shape=self.image_shape)
         return config
+
+
+@keras.saving.register_keras_serializable(package="keras_gans")
+class SpectralNormalization(layers.Wrapper):
+    """Spectral normalization (Miyato et al. 2018): the wrapped layer computes with
+    W / sigma(W), sigma(W) the largest singular value of its kernel.
+
+    The kernel is read as a matrix of shape `(-1, kernel.shape[-1])` (every axis but
+    the last flattened; for `Conv2D`, (kh * kw * in, out)). sigma is estimated by
+    power iteration (Algorithm 1 of the paper) from a vector `u` kept between calls:
+    each training call runs one iteration, v = normalize(W u), u = normalize(W^T v),
+    sigma = v^T W u, with u and v held constant in the gradient; inference calls use
+    the stored u without updating it.
+
+    Why not `keras.layers.SpectralNormalization` (Keras 3.15): it *assigns* W / sigma
+    to the kernel variable at every training call, so sigma is no part of the forward
+    pass: the gradient misses the term that flows through sigma(W) (the paper's
+    equation 12, Appendix), the optimizer then updates the already divided weights,
+    and the stored kernel is no longer the trained parameter. It also casts the
+    layer's output to the input's dtype, so a float32 output layer returns float16
+    under `mixed_float16`, and its u is updated in replica context without an
+    aggregation. Here the kernel variable is never written: the wrapped layer runs
+    in a `keras.StatelessScope` that gives it W / sigma (autocast as usual), the
+    power iteration runs in float32, and u (saved with the weights and in `.keras`
+    files, so a resumed run continues the same iteration) is updated with
+    `only_first_replica` aggregation; every replica computes the same u from the
+    same weights.
+
+    Args:
+        layer: a `Dense`, `Conv2D`, `Conv2DTranspose` (anything with a `kernel`) or
+            `Embedding` (its `embeddings`) layer.
+        seed: int, defaults to 0. Seeds the initial u ~ N(0, 1), normalized.
+
+    Example:
+    ```python
+    conv = kg.models.layers.SpectralNormalization(keras.layers.Conv2D(64, 4))
+    ```
+    """
+
+    def __init__(self, layer, seed=0, **kwargs):
+        kwargs.setdefault("dtype", layer.dtype_policy)
+        super().__init__(layer, **kwargs)
+        self.seed = int(seed)
+
+    @property
+    def kernel(self):
+        """The wrapped layer's weight matrix (`kernel`, or an Embedding's `embeddings`)."""
+        return self.layer.kernel if hasattr(self.layer, "kernel") else self.layer.embeddings
+
+    def build(self, input_shape):
+        super().build(input_shape)
+        if not (hasattr(self.layer, "kernel") or hasattr(self.layer, "embeddings")):
+            raise ValueError(
+                "SpectralNormalization wraps a layer with a `kernel` (Dense, Conv2D, "
+                f"Conv2DTranspose) or `embeddings`. Received: {type(self.layer).__name__}"
+            )
+        columns = self.kernel.shape[-1]
+        start = np.random.default_rng(self.seed).standard_normal((columns,))
+        self.u = self.add_weight(
+            name="u", shape=(columns,), dtype="float32", trainable=False,
+            initializer=keras.initializers.Constant(start / np.linalg.norm(start)),
+            aggregation="only_first_replica",
+        )
+
+    def _matrix(self):
+        kernel = ops.cast(self.kernel.value, "float32")  # unscaled, float32
+        return ops.reshape(kernel, (-1, self.kernel.shape[-1]))
+
+    def power_iteration(self, u):
+        """One step of Algorithm 1: returns (u', sigma) from u, both gradient-free
+        in u and v; sigma = v^T W u' keeps W's gradient."""
+        matrix = self._matrix()
+        v = ops.stop_gradient(_normalize(ops.matmul(matrix, u)))
+        u = ops.stop_gradient(_normalize(ops.matmul(ops.transpose(matrix), v)))
+        return u, ops.sum(v * ops.matmul(matrix, u))
+
+    def sigma(self):
+        """The current estimate of the largest singular value, ||W u|| (no update)."""
+        return ops.sqrt(ops.sum(ops.square(ops.matmul(self._matrix(), self.u.value))))
+
+    def normalized_kernel(self, training=False):
+        """W / sigma(W), shaped like the kernel; a training call advances u first."""
+        if training:
+            u, sigma = self.power_iteration(self.u.value)
+            self.u.assign(u)
+        else:
+            sigma = self.sigma()
+        kernel = ops.cast(self.kernel.value, "float32") / sigma
+        return ops.cast(kernel, self.kernel.dtype)
+
+    def call(self, inputs, training=False):
+        mapping = [(self.kernel, self.normalized_kernel(training))]
+        with keras.StatelessScope(state_mapping=mapping):
+            return self.layer(inputs, training=training)
+
+    def compute_output_shape(self, input_shape):
+        return self.layer.compute_output_shape(input_shape)
+
+    def get_config(self):
+        config = super().get_config()
+        config.update(seed=self.seed)
+        return config
+
+
+def _normalize(vector, epsilon=1e-12):
+    return vector / ops.maximum(ops.sqrt(ops.sum(ops.square(vector))), epsilon)
