@@ -248,3 +248,26 @@ def test_evaluate_offline_says_inception_v3_weights_are_needed_and_how(tmp_path)
     assert "needs InceptionV3's ImageNet weights" in result.stderr
     assert str(tmp_path / "keras_home" / "models") in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_train_cyclegan_on_two_folders_of_your_own(tmp_path, capsys):
+    photos = _rgb_folder(tmp_path / "photos", count=3, size=24)
+    paintings = _rgb_folder(tmp_path / "paintings", count=3, size=40)
+    code, out, error = _main(
+        capsys, "train", "cyclegan", "--dataset-a", str(photos), "--dataset-b",
+        str(paintings), "--image-size", "32", "32", "--epochs", "1", "--steps-per-epoch",
+        "2", "--num-samples", "4", "--verbose", "0", "--out", str(tmp_path / "cyc"))
+    assert code == 0, error
+    model = keras.saving.load_model(tmp_path / "cyc" / "model.keras")
+    assert isinstance(model, kg.CycleGAN) and model.image_shape == (32, 32, 3)
+
+    for flags, message in ((["--dataset-a", str(photos)], "Give both --dataset-a and"),
+                           (["--dataset-a", str(photos), "--dataset-b", str(paintings),
+                             "--dataset", "fashion_mnist"], "and no --dataset")):
+        code, _, error = _main(capsys, "train", "cyclegan", *flags, "--out",
+                               str(tmp_path / "no"))
+        assert code == 2 and message in error
+    code, _, error = _main(capsys, "train", "dcgan", "--dataset-a", str(photos),
+                           "--dataset-b", str(paintings), "--out", str(tmp_path / "no"))
+    assert code == 2 and "dcgan trains on one dataset: use --dataset" in error
+    assert not (tmp_path / "no").exists()
