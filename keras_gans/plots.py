@@ -63,11 +63,15 @@ def plot_history(history_csv, png_path, title):
         by_epoch.plot([e for e, _, _ in measured], [f for _, _, f in measured], "o-")
         timed = [(m, f) for _, m, f in measured if not math.isnan(m)]
         by_time.plot([m for m, _ in timed], [f for _, f in timed], "o-")
+    else:
+        for axes in (by_epoch, by_time):
+            axes.text(0.5, 0.5, "no FID in this history\n(kg.callbacks.FID adds it)",
+                      ha="center", va="center", transform=axes.transAxes)
     by_epoch.set(xlabel="epoch", ylabel="FID", title=title)
     by_time.set(xlabel="training minutes (wall clock)", ylabel="FID")
     for name, values in sorted(history.items()):
         if name.endswith("_loss") and not name.startswith("val_"):
-            losses.plot(epochs, values, label=name)
+            losses.plot(epochs, values, ".-", label=name)  # a dot: one epoch shows
     losses.set(xlabel="epoch", ylabel="epoch mean")
     losses.legend(fontsize=8)
     figure.tight_layout()
