@@ -102,8 +102,8 @@ def _add_train(commands):
                        metavar=("HEIGHT", "WIDTH"),
                        help="resize the images of a folder to this size")
     train.add_argument("--from-preset", default=None, metavar="PRESET",
-                       help="fine-tune: start from this preset's weights (see `keras-gans "
-                       "presets`) instead of a new model")
+                       help="fine-tune: start from this preset's weights (a name of "
+                       "`keras-gans presets` or hf://owner/repo) instead of a new model")
     train.add_argument("--data-dir", default=None,
                        help="directory with the IDX files of fashion_mnist or mnist")
     train.add_argument("--epochs", type=int, default=20, help="epochs of the whole run")
@@ -136,7 +136,7 @@ def _add_train(commands):
 def _add_sample(commands):
     sample = _command(commands, "sample", "write a grid of generated images")
     sample.add_argument("model", help="a .keras file written by keras-gans or model.save, "
-                        "or a preset name (see `keras-gans presets`)")
+                        "a preset name (see `keras-gans presets`) or hf://owner/repo")
     sample.add_argument("--num", type=int, default=64, help="images in the grid")
     sample.add_argument("--seed", type=int, default=0, help="seed of the latent vectors")
     sample.add_argument("--out", required=True,
@@ -152,7 +152,7 @@ def _add_evaluate(commands):
         "image shape must be the dataset's. Protocol: docs/evaluation.md.",
     )
     evaluate.add_argument("model", help="a .keras file written by keras-gans or "
-                          "model.save, or a preset name")
+                          "model.save, a preset name or hf://owner/repo")
     evaluate.add_argument("--dataset", default="fashion_mnist",
                           help="reference dataset: fashion_mnist or mnist")
     evaluate.add_argument("--split", default="test", choices=("train", "test"),

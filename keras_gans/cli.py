@@ -60,7 +60,8 @@ def _check_train_flags(args, variant):
     if args.from_preset:
         from keras_gans import presets
 
-        presets.get(args.from_preset)  # an unknown name: the list of presets, now
+        if not args.from_preset.startswith(presets.HUB_PREFIX):
+            presets.get(args.from_preset)  # an unknown name: the list of presets, now
 
 
 def _train_dataset(args, variant):
@@ -110,11 +111,14 @@ def _load_model(path):
 
 
 def _load_model_or_preset(name):
-    """A `.keras` file if `name` is one on disk, else the preset of that name."""
+    """A `.keras` file if `name` is one on disk, else the preset of that name (or at
+    that `hf://` address)."""
     from keras_gans import presets
 
+    if name.startswith(presets.HUB_PREFIX):
+        return presets.load(name)
     if not os.path.exists(name) and not name.endswith(".keras"):
-        if name not in presets.PRESETS and not name.startswith(presets.HUB_PREFIX):
+        if name not in presets.PRESETS:
             raise ValueError(
                 f"{name!r} is neither a model file nor a preset. Presets: "
                 f"{presets.names()} (`keras-gans presets` describes them)."

@@ -133,3 +133,20 @@ def test_publish_preset_writes_a_folder_that_loads_back_from_the_hub(hub_env, tm
     with LoopbackHub({"me/dcgan": repo}) as hub:
         hub_env(hub.endpoint)
         assert isinstance(kg.DCGAN.from_preset("hf://me/dcgan"), kg.DCGAN)
+
+
+def test_the_command_line_samples_and_fine_tunes_from_an_hf_address(hub_env, tmp_path,
+                                                                    capsys):
+    import keras_gans_cli
+
+    with LoopbackHub({"kg/dcgan": preset_repo()}) as hub:
+        hub_env(hub.endpoint)
+        out = tmp_path / "grid.png"
+        assert keras_gans_cli.main(["sample", "hf://kg/dcgan/model.keras", "--num", "4",
+                                    "--out", str(out)]) == 0, capsys.readouterr().err
+        assert out.read_bytes().startswith(b"\x89PNG")
+        assert keras_gans_cli.main([
+            "train", "dcgan", "--from-preset", "hf://kg/dcgan", "--epochs", "1",
+            "--steps-per-epoch", "1", "--batch-size", "16", "--num-samples", "4",
+            "--verbose", "0", "--out", str(tmp_path / "ft")]) == 0, capsys.readouterr().err
+        assert (tmp_path / "ft" / "model.keras").is_file()
