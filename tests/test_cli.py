@@ -96,6 +96,8 @@ def test_every_flag_of_every_command_has_help_and_the_choices_are_the_librarys()
             assert action.help, (name, action.dest)
     assert keras_gans_cli.STRATEGIES == kg.distribute.STRATEGIES
     assert keras_gans_cli.PRECISIONS == kg.distribute.PRECISIONS
+    assert set(keras_gans_cli.VARIANTS.replace(" or ", ", ").split(", ")) == set(
+        kg.models.VARIANTS)
 
 
 def test_train_is_quiet_by_default_and_says_its_replicas_and_precision(tmp_path):
