@@ -150,3 +150,26 @@ def test_the_command_line_samples_and_fine_tunes_from_an_hf_address(hub_env, tmp
             "--steps-per-epoch", "1", "--batch-size", "16", "--num-samples", "4",
             "--verbose", "0", "--out", str(tmp_path / "ft")]) == 0, capsys.readouterr().err
         assert (tmp_path / "ft" / "model.keras").is_file()
+
+
+def test_publish_preset_uploads_the_folder_it_wrote(tmp_path, monkeypatch, capsys):
+    # The upload itself is huggingface_hub's (create_repo, upload_folder): recorded here,
+    # never sent; the loopback hub does not implement the commit API.
+    calls = []
+
+    class RecordingApi:
+        def create_repo(self, repo_id, **options):
+            calls.append(("create_repo", repo_id, options))
+
+        def upload_folder(self, folder_path, repo_id, **options):
+            calls.append(("upload_folder", repo_id, sorted(os.listdir(folder_path))))
+            return "http://127.0.0.1/commit/1"
+
+    monkeypatch.setattr(huggingface_hub, "HfApi", RecordingApi)
+    folder = tmp_path / "published"
+    publish_preset.main([PRESET, "--folder", str(folder), "--repo", "me/dcgan"])
+    assert calls[0][:2] == ("create_repo", "me/dcgan") and calls[0][2]["exist_ok"]
+    assert calls[1] == ("upload_folder", "me/dcgan",
+                        ["README.md", "grid.png", "metadata.json", "model.keras"])
+    assert 'from_preset("hf://me/dcgan")' in (folder / "README.md").read_text()
+    assert 'kg.DCGAN.from_preset("hf://me/dcgan")' in capsys.readouterr().out
