@@ -18,9 +18,9 @@ from keras_gans.models import (  # noqa: E402
 
 __version__ = "0.1.0"
 
-# Imported on first use (`kg.presets`, `kg.evaluation`, `kg.baselines`): they sit above
+# Imported on first use (`kg.presets`, `kg.evaluation`, `kg.baselines`, `kg.plots`): they sit above
 # the models and are not needed to build or train one.
-_LAZY_MODULES = ("baselines", "evaluation", "presets")
+_LAZY_MODULES = ("baselines", "evaluation", "plots", "presets")
 
 
 def __getattr__(name):
@@ -36,5 +36,5 @@ def __dir__():
 __all__ = [
     "GAN", "DCGAN", "WGAN", "WGANGP", "CGAN", "CycleGAN", "BiGAN", "GANModel",
     "baselines", "callbacks", "data", "distribute", "evaluation", "losses", "metrics", "models",
-    "presets", "training",
+    "plots", "presets", "training",
 ]

@@ -123,8 +123,9 @@ class FID(keras.callbacks.Callback):
     Example:
     ```python
     model.fit(train, epochs=20, callbacks=[
+        # every epoch: ModelCheckpoint warns on epochs whose logs lack "fid"
         kg.callbacks.FID(reference="fashion_mnist", num_samples=10_000,
-                         every_n_epochs=5),
+                         every_n_epochs=1),
         keras.callbacks.ModelCheckpoint("best.keras", monitor="fid", mode="min",
                                         save_best_only=True),
     ])

@@ -1,104 +1,50 @@
-"""The `keras-gans` command line: train, sample, evaluate, presets.
+"""The `keras-gans` commands: train, sample, evaluate, plot, presets.
 
-    keras-gans train dcgan --dataset fashion_mnist --epochs 20 --out runs/dcgan
-    keras-gans sample runs/dcgan/model.keras --num 64 --out grid.png
-    keras-gans sample dcgan_fashion_mnist --num 64 --out grid.png
-    keras-gans presets
+The parser, `--help`, `--version` and the launcher are in the top-level module
+`keras_gans_cli` (outside this package, so that they need no TensorFlow); this module
+holds what each command does. `python -m keras_gans.cli` runs the same command line.
+Errors a user can fix are `ValueError`s phrased for the command line (flags, not Python
+arguments); the launcher prints them without a traceback and exits with code 2.
 """
 
-import argparse
 import os
+import shutil
 import sys
-
-from keras_gans.distribute import PRECISIONS, STRATEGIES
-
-
-def _parser():
-    parser = argparse.ArgumentParser(
-        prog="keras-gans", description="Train and sample Generative Adversarial Networks."
-    )
-    commands = parser.add_subparsers(dest="command", required=True)
-    _add_train_command(commands)
-    _add_sample_and_evaluate_commands(commands)
-    commands.add_parser(
-        "presets",
-        help="list the pretrained presets",
-        description="Lists the pretrained presets: name, variant, parameters, measured "
-        "domain FID and KID, description. Load one with kg.<Variant>.from_preset(name) "
-        "or `keras-gans sample NAME`.",
-    )
-    return parser
-
-
-def _add_train_command(commands):
-    train = commands.add_parser(
-        "train",
-        help="train a variant with model.fit",
-        description="Trains VARIANT and writes under OUT: samples/epoch_NNNN.png, "
-        "logs/ (TensorBoard), checkpoints/last.keras, backup/ (re-running the same "
-        "command after a crash resumes from the last backup, every --backup-every "
-        "steps) and model.keras.",
-    )
-    train.add_argument("variant", help="gan, dcgan, wgan, wgan_gp, cgan, cyclegan or bigan")
-    train.add_argument(
-        "--dataset",
-        default=None,
-        help="fashion_mnist (the default), mnist, a folder of images, or a .npy/.npz "
-        "file; for cyclegan two unpaired domains: fashion_mnist_sneaker2boot (its "
-        "default) or cycle_gan/<task> (TensorFlow Datasets, online)",
-    )
-    train.add_argument("--data-dir", default=None, help="directory with the IDX files")
-    train.add_argument("--epochs", type=int, default=20)
-    train.add_argument("--batch-size", type=int, default=None,
-                       help="defaults to the variant's paper: 100 for gan, 320 = 5 critic "
-                       "minibatches of 64 for wgan and wgan_gp, 1 for cyclegan, else 128")
-    train.add_argument("--steps-per-epoch", type=int, default=None)
-    train.add_argument("--latent-dim", type=int, default=None)
-    train.add_argument("--seed", type=int, default=0)
-    train.add_argument("--num-samples", type=int, default=64,
-                       help="images in each epoch's sample grid")
-    train.add_argument("--out", required=True, help="output directory")
-    train.add_argument("--verbose", type=int, default=1, choices=(0, 1, 2))
-    train.add_argument("--backup-every", type=int, default=100,
-                       help="steps between backups (a killed run resumes from the last)")
-    train.add_argument("--deterministic", action="store_true",
-                       help="enable TensorFlow op determinism (bit-exact resume)")
-    train.add_argument("--strategy", default="auto", choices=STRATEGIES,
-                       help="tf.distribute strategy (multi_worker reads TF_CONFIG)")
-    train.add_argument("--precision", default="float32", choices=PRECISIONS)
-
-
-def _add_sample_and_evaluate_commands(commands):
-    sample = commands.add_parser("sample", help="write a grid of generated images")
-    sample.add_argument("model", help="a .keras file written by keras-gans or model.save, "
-                        "or a preset name (see `keras-gans presets`)")
-    sample.add_argument("--num", type=int, default=64)
-    sample.add_argument("--seed", type=int, default=0)
-    sample.add_argument("--out", required=True, help="PNG file to write")
-    evaluate = commands.add_parser(
-        "evaluate",
-        help="FID and KID of a saved model against a reference dataset",
-        description="Draws NUM images from MODEL and prints FID, KID and (for a "
-        "classifier extractor) the Inception Score against the reference split; for "
-        "conditional models also the classifier's accuracy on each requested class. "
-        "Protocol: docs/evaluation.md.",
-    )
-    evaluate.add_argument("model", help="a .keras file written by keras-gans or model.save, or a preset name")
-    evaluate.add_argument("--dataset", default="fashion_mnist", help="reference dataset")
-    evaluate.add_argument("--split", default="test", choices=("train", "test"))
-    evaluate.add_argument("--num", type=int, default=10000, help="generated images")
-    evaluate.add_argument("--extractor", default="auto",
-                          help="auto (domain classifier for fashion_mnist), domain, "
-                          "inception_v3")
-    evaluate.add_argument("--seed", type=int, default=0)
-    evaluate.add_argument("--batch-size", type=int, default=500)
-    evaluate.add_argument("--json", default=None, help="also write the results here")
 
 
 def train(args):
     import keras_gans as kg
 
     variant = kg.models.get(args.variant)
+    _check_train_flags(args, variant)
+    dataset = _train_dataset(args, variant)
+    if args.deterministic:
+        import tensorflow as tf
+
+        tf.config.experimental.enable_op_determinism()
+    out = os.path.abspath(args.out)
+    created = not os.path.exists(out)
+    try:
+        kg.training.run(
+            variant, out, epochs=args.epochs, dataset=dataset, batch_size=args.batch_size,
+            seed=args.seed, data_dir=args.data_dir,
+            model_options={"latent_dim": args.latent_dim} if args.latent_dim else None,
+            steps_per_epoch=args.steps_per_epoch, backup_every=args.backup_every,
+            num_samples=args.num_samples, strategy=args.strategy, precision=args.precision,
+            verbose=args.keras_verbose, from_preset=args.from_preset,
+            image_size=args.image_size,
+        )
+    except ValueError:
+        if created and not os.path.exists(os.path.join(out, "backup")):
+            shutil.rmtree(out, ignore_errors=True)  # a refused run leaves no directory
+        raise
+    print(f"Model: {os.path.join(out, 'model.keras')}; sample grids in "
+          f"{os.path.join(out, 'samples')}; curves: keras-gans plot {args.out}")
+
+
+def _check_train_flags(args, variant):
+    import keras_gans as kg
+
     for flag in ("epochs", "batch_size", "steps_per_epoch", "latent_dim", "num_samples",
                  "backup_every"):
         value = getattr(args, flag)
@@ -106,21 +52,48 @@ def train(args):
             raise ValueError(f"--{flag.replace('_', '-')} must be positive; received {value}.")
     if args.latent_dim and not issubclass(variant, kg.models.GANModel):
         raise ValueError(f"{args.variant} has no latent input; drop --latent-dim.")
-    if args.deterministic:
-        import tensorflow as tf
+    if args.latent_dim and args.from_preset:
+        raise ValueError("--from-preset keeps the preset's networks, latent size "
+                         "included; drop --latent-dim.")
+    if args.image_size and min(args.image_size) <= 0:
+        raise ValueError(f"--image-size must be two positive ints; received {args.image_size}.")
+    if args.from_preset:
+        from keras_gans import presets
 
-        tf.config.experimental.enable_op_determinism()
-    out = os.path.abspath(args.out)
-    kg.training.run(
-        variant, out, epochs=args.epochs, dataset=args.dataset, batch_size=args.batch_size,
-        seed=args.seed, data_dir=args.data_dir,
-        model_options={"latent_dim": args.latent_dim} if args.latent_dim else None,
-        steps_per_epoch=args.steps_per_epoch, backup_every=args.backup_every,
-        num_samples=args.num_samples, strategy=args.strategy, precision=args.precision,
-        verbose=args.verbose,
-    )
-    print(f"Saved {os.path.join(out, 'model.keras')}; sample grids in "
-          f"{os.path.join(out, 'samples')}")
+        if not args.from_preset.startswith(presets.HUB_PREFIX):
+            presets.get(args.from_preset)  # an unknown name: the list of presets, now
+
+
+def _train_dataset(args, variant):
+    """What `--dataset` or `--dataset-a/--dataset-b` ask for, checked for the variant."""
+    pair = (args.dataset_a, args.dataset_b)
+    if any(pair):
+        if variant.INPUTS != "unpaired_images":
+            raise ValueError(
+                f"--dataset-a and --dataset-b give two unpaired domains, for cyclegan; "
+                f"{args.variant} trains on one dataset: use --dataset."
+            )
+        if not all(pair) or args.dataset:
+            raise ValueError(
+                "Give both --dataset-a and --dataset-b (two folders of images) and no "
+                f"--dataset; received --dataset={args.dataset!r}, "
+                f"--dataset-a={args.dataset_a!r}, --dataset-b={args.dataset_b!r}."
+            )
+        return pair
+    if variant.INPUTS == "images_and_labels" and args.dataset and os.path.isdir(args.dataset):
+        _check_class_folders(args.dataset, args.variant)
+    return args.dataset
+
+
+def _check_class_folders(folder, variant_name):
+    if not any(not entry.startswith(".") and os.path.isdir(os.path.join(folder, entry))
+               for entry in os.listdir(folder)):
+        raise ValueError(
+            f"{variant_name} is class-conditional: --dataset {folder} needs one sub-folder "
+            f"of images per class ({folder}/<class name>/*.png), but it has no "
+            "sub-folders. Sort the images into class folders, or train an unconditional "
+            f"variant on them: keras-gans train dcgan --dataset {folder} ..."
+        )
 
 
 def _load_model(path):
@@ -138,9 +111,12 @@ def _load_model(path):
 
 
 def _load_model_or_preset(name):
-    """A `.keras` file if `name` is one on disk, else the preset of that name."""
+    """A `.keras` file if `name` is one on disk, else the preset of that name (or at
+    that `hf://` address)."""
     from keras_gans import presets
 
+    if name.startswith(presets.HUB_PREFIX):
+        return presets.load(name)
     if not os.path.exists(name) and not name.endswith(".keras"):
         if name not in presets.PRESETS:
             raise ValueError(
@@ -173,19 +149,50 @@ def list_presets(args):
           "(docs/evaluation.md); recipes and sample grids: zoo/README.md.")
 
 
+def _check_image_output(out):
+    """Raises ValueError unless `out` can become an image file; returns its format."""
+    from keras_gans.images import image_format
+
+    if os.path.isdir(out):
+        raise ValueError(f"--out {out!r} is a directory; give an image file name, e.g. "
+                         f"--out {os.path.join(out, 'grid.png')}.")
+    parent = os.path.dirname(os.path.abspath(out))
+    while not os.path.exists(parent):
+        parent = os.path.dirname(parent)
+    if not os.path.isdir(parent):
+        raise ValueError(f"Cannot write --out {out!r}: {parent!r} is a file, not a "
+                         "directory. Choose another path.")
+    if not os.access(parent, os.W_OK):
+        raise ValueError(f"Cannot write --out {out!r}: the directory {parent!r} is not "
+                         "writable. Choose another path.")
+    return image_format(out)
+
+
 def sample(args):
     from keras_gans.images import save_grid
 
     if args.num <= 0:
         raise ValueError(f"--num must be positive; received {args.num}.")
+    _check_image_output(args.out)
     model = _load_model_or_preset(args.model)
     save_grid(args.out, model.grid_samples(args.num, seed=args.seed))
     print(f"Wrote {args.out}")
 
 
-def evaluate(args):
-    import json
+def plot(args):
+    from keras_gans.plots import plot_history
 
+    history = os.path.join(args.run_dir, "history.csv")
+    if not os.path.isfile(history):
+        raise ValueError(f"No history.csv in {args.run_dir!r}: give the --out directory of "
+                         "a `keras-gans train` run that finished at least one epoch.")
+    out = args.out or os.path.join(args.run_dir, "curve.png")
+    if _check_image_output(out) != "PNG":
+        raise ValueError(f"keras-gans plot writes PNG; give --out a .png name. Received: {out!r}.")
+    print(f"Wrote {plot_history(history, out, os.path.basename(os.path.abspath(args.run_dir)))}")
+
+
+def evaluate(args):
     import keras_gans as kg
     from keras_gans.io_utils import write_bytes
 
@@ -195,10 +202,48 @@ def evaluate(args):
             f"{args.batch_size}."
         )
     model = _load_model_or_preset(args.model)
+    # Before any extractor is built (InceptionV3 may need a download): FID compares
+    # images of one shape.
+    _check_same_images(model, args.model, args.dataset, args.split)
+    if args.dataset not in kg.data.NAMED_DATASETS:
+        raise ValueError(
+            f"evaluate compares with the statistics of a named dataset: "
+            f"--dataset {sorted(kg.data.NAMED_DATASETS)}; received {args.dataset!r}."
+        )
     evaluator = kg.evaluation.Evaluator(args.dataset, split=args.split,
                                         extractor=args.extractor)
     results = evaluator.evaluate(model, args.num, seed=args.seed,
                                  batch_size=args.batch_size)
+    _print_results(args, evaluator, results)
+    if args.json:
+        import json
+
+        write_bytes(args.json, json.dumps(results, indent=2).encode())
+
+
+def _check_same_images(model, model_name, dataset, split):
+    import keras_gans as kg
+
+    shape = tuple(kg.data.load(dataset, split, batch_size=1).element_spec.shape[1:])
+    made = tuple(model.image_shape)
+    if made != shape:
+        raise ValueError(
+            f"{model_name} makes {_describe(made)} images, but --dataset {dataset} holds "
+            f"{_describe(shape)} images: FID compares images of one shape. Evaluate "
+            "against a dataset of the model's shape"
+            + (" (fashion_mnist or mnist for 28x28 grey)." if made == (28, 28, 1) else ".")
+        )
+
+
+def _describe(shape):
+    height, width, channels = shape
+    color = {1: "grey", 3: "RGB"}.get(channels, f"{channels}-channel")
+    return f"{height}x{width} {color}"
+
+
+def _print_results(args, evaluator, results):
+    import keras_gans as kg
+
     extractor = evaluator.extractor
     print(f"model:      {args.model}")
     print(f"reference:  {args.dataset} {args.split} "
@@ -219,23 +264,18 @@ def evaluate(args):
             label = int(key.rsplit("_", 1)[1])
             name = names[label] if label < len(names) else str(label)
             print(f"  {label} {name:<12} {results[key]:.4f}")
-    if args.json:
-        write_bytes(args.json, json.dumps(results, indent=2).encode())
+
+
+# What `keras-gans COMMAND` runs (the launcher, keras_gans_cli, dispatches here).
+COMMANDS = {"train": train, "sample": sample, "evaluate": evaluate, "plot": plot,
+            "presets": list_presets}
 
 
 def main(argv=None):
-    args = _parser().parse_args(argv)
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-    try:
-        {"train": train, "sample": sample, "evaluate": evaluate,
-         "presets": list_presets}[args.command](args)
-    except ValueError as error:
-        print(f"keras-gans: error: {error}", file=sys.stderr)
-        return 2
-    except FloatingPointError as error:
-        print(f"keras-gans: error: {error}", file=sys.stderr)
-        return 3
-    return 0
+    """`keras_gans_cli.main`: the same command line (also `python -m keras_gans.cli`)."""
+    import keras_gans_cli
+
+    return keras_gans_cli.main(argv)
 
 
 if __name__ == "__main__":

@@ -1,6 +1,7 @@
-"""Arranging images into grids and writing them as PNG."""
+"""Arranging images into grids and writing them as PNG or JPEG."""
 
 import math
+import os
 
 import numpy as np
 
@@ -53,8 +54,33 @@ def encode_png(image):
     return tf.io.encode_png(image).numpy()
 
 
+# The image formats a grid can be written in, by file extension (lower case).
+IMAGE_FORMATS = {".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG"}
+
+
+def image_format(path):
+    """`"PNG"` or `"JPEG"`, from the extension of `path`; `ValueError` for any other."""
+    extension = os.path.splitext(os.fspath(path))[1].lower()
+    if extension not in IMAGE_FORMATS:
+        raise ValueError(
+            f"Cannot tell the image format of {os.fspath(path)!r}. Expected a file name "
+            f"ending in {', '.join(IMAGE_FORMATS)}. Received the extension "
+            f"{extension or '(none)'!r}."
+        )
+    return IMAGE_FORMATS[extension]
+
+
+def encode_jpeg(image, quality=95):
+    """JPEG bytes of a uint8 `(height, width, channels)` image (1 or 3 channels)."""
+    import tensorflow as tf
+
+    return tf.io.encode_jpeg(image, quality=quality).numpy()
+
+
 def save_grid(path, images, columns=None, padding=2):
-    """Writes `make_grid(images)` to `path` as a PNG, atomically. Returns the grid."""
+    """Writes `make_grid(images)` to `path` atomically, as PNG or JPEG by its extension
+    (`image_format`). Returns the grid."""
+    encode = {"PNG": encode_png, "JPEG": encode_jpeg}[image_format(path)]
     grid = make_grid(images, columns=columns, padding=padding)
-    write_bytes(path, encode_png(grid))
+    write_bytes(path, encode(grid))
     return grid

@@ -179,7 +179,8 @@ def epoch_seed(seed, epoch):
 
 def run(variant, out_dir, epochs, dataset=None, batch_size=None, seed=0, data_dir=None,
         model_options=None, steps_per_epoch=None, backup_every=100, num_samples=64,
-        strategy="auto", precision="float32", callbacks=(), verbose=1):
+        strategy="auto", precision="float32", callbacks=(), verbose=1, from_preset=None,
+        image_size=None):
     """Trains a new `variant` model on `dataset` for `epochs`; resumes a run in `out_dir`.
 
     Writes under `out_dir`: `samples/epoch_NNNN.png`, `logs/` (TensorBoard: losses and
@@ -207,9 +208,14 @@ def run(variant, out_dir, epochs, dataset=None, batch_size=None, seed=0, data_di
         callbacks: further Keras callbacks; they run before `history.csv` is written,
             so what they add to the logs (e.g. `kg.callbacks.FID`) is recorded.
         verbose: Keras's `verbose`.
+        from_preset: str or None. Fine-tuning: start from this preset's networks and
+            optimizer state (`variant.from_preset`) instead of a new model; its image
+            shape must be the dataset's, and `model_options` must be None.
+        image_size: `(height, width)` or None: resize the images of a folder to it.
 
     Returns:
-        The trained model.
+        The trained model. A run already trained to `epochs` is not trained again:
+        its `model.keras` is loaded and returned, and a message says so.
     """
     variant = models.get(variant) if isinstance(variant, str) else variant
     for name, value in (("epochs", epochs), ("batch_size", batch_size),
@@ -218,15 +224,20 @@ def run(variant, out_dir, epochs, dataset=None, batch_size=None, seed=0, data_di
         if value is not None and (not isinstance(value, int) or value <= 0):
             raise ValueError(f"`{name}` must be a positive int. Received: {name}={value!r}")
     out_dir = _writable_directory(out_dir)
+    finished = _finished_model(out_dir, epochs)
+    if finished is not None:
+        return finished
     dataset = dataset or data.default_dataset(variant.VARIANT)
     batch_size = batch_size or variant.DEFAULT_BATCH_SIZE
 
     def epoch_dataset(epoch):
         return data.load_training_data(dataset, variant.INPUTS, batch_size,
-                                       seed=epoch_seed(seed, epoch), data_dir=data_dir)
+                                       seed=epoch_seed(seed, epoch), data_dir=data_dir,
+                                       image_size=image_size)
 
     first = epoch_dataset(0)
-    model = _new_model(variant, first, seed, model_options, strategy, precision)
+    model = _new_model(variant, first, seed, model_options, strategy, precision,
+                       from_preset)
     steps_per_epoch = steps_per_epoch or int(first.cardinality())
     if steps_per_epoch <= 0:
         raise ValueError(
@@ -257,17 +268,42 @@ def _writable_directory(path):
     return path
 
 
-def _new_model(variant, dataset, seed, model_options, strategy, precision):
-    """A compiled `variant` for the images of `dataset`, under `strategy` and `precision`."""
+def _finished_model(out_dir, epochs):
+    """The run's `model.keras` if its backup says it reached `epochs`, else None."""
+    progress = Backup(os.path.join(out_dir, "backup")).progress()
+    final = os.path.join(out_dir, "model.keras")
+    if progress is None or progress[0] < epochs or not os.path.isfile(final):
+        return None
+    print(f"{out_dir} is already trained to {progress[0]} epochs; nothing to do. Ask for "
+          f"more epochs (received {epochs}) to continue it.")
+    return keras.saving.load_model(final)
+
+
+def _new_model(variant, dataset, seed, model_options, strategy, precision, from_preset=None):
+    """A compiled `variant` for the images of `dataset`, under `strategy` and `precision`:
+    new, or preset `from_preset`'s."""
     # The images are the first tensor of a batch: images, (images, labels) or
     # (images_a, images_b).
     image_shape = tuple(tf.nest.flatten(dataset.element_spec)[0].shape[1:])
     distribute.set_precision(precision)
     if not isinstance(strategy, tf.distribute.Strategy):
         strategy = distribute.get_strategy(strategy)
+    print(f"Training {variant.__name__} on {strategy.num_replicas_in_sync} replica(s) "
+          f"({type(strategy).__name__.strip('_')}), precision {precision}.")
     with strategy.scope():
-        model = variant(image_shape=image_shape, seed=seed, **(model_options or {}))
-        model.compile()
+        if from_preset is None:
+            model = variant(image_shape=image_shape, seed=seed, **(model_options or {}))
+            model.compile()
+            return model
+        model = variant.from_preset(from_preset)
+    if model_options or tuple(model.image_shape) != image_shape:
+        raise ValueError(
+            f"The preset {from_preset!r} was trained on images of shape "
+            f"{tuple(model.image_shape)} and keeps its networks; the dataset's images "
+            f"have shape {image_shape}"
+            + (f" and model options {model_options} were given" if model_options else "")
+            + ". Resize the data to the preset's shape (image_size=, --image-size)."
+        )
     return model
 
 

@@ -107,7 +107,9 @@ def code_lines(source_lines, node):
 
 def test_no_function_over_60_lines_and_no_file_over_500():
     long_functions, long_files = [], []
-    for name, path in modules().items():
+    # The command line's launcher lives beside the package (it must not import it).
+    launcher = {"keras_gans_cli": PACKAGE.parent / "keras_gans_cli.py"}
+    for name, path in {**modules(), **launcher}.items():
         source = path.read_text()
         lines = source.splitlines()
         if len(lines) > 500:

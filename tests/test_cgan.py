@@ -130,6 +130,13 @@ def test_generate_takes_labels_or_a_count():
     ]:
         with pytest.raises(ValueError, match=message):
             model.generate(**kwargs)
+    # A label the model cannot draw is named as such, with no advice to rebuild it.
+    with pytest.raises(ValueError, match="negative value, -1. Class indices start at 0") as error:
+        model.generate(labels=[-1])
+    assert "num_classes=0" not in str(error.value)
+    with pytest.raises(ValueError, match="draws the classes it was trained on, 0 to 9") as error:
+        model.generate(labels=[12])
+    assert "Build the model" not in str(error.value)
 
 
 def _small_conditional_networks(latent_dim=8, num_classes=10):

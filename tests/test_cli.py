@@ -4,7 +4,12 @@ import os
 import subprocess
 import sys
 
+import keras
+import numpy as np
+import pytest
 import tensorflow as tf
+
+import keras_gans as kg
 
 ENV = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2")
 
@@ -48,3 +53,223 @@ def test_bad_requests_fail_with_a_clear_message_and_write_nothing(tmp_path):
     result = _run("sample", str(corrupt), "--out", str(tmp_path / "g.png"))
     assert result.returncode == 2 and "Cannot load" in result.stderr
     assert not (tmp_path / "g.png").exists()
+
+
+# ------------------------------------------------- start-up: help, version, TF logs
+
+LAUNCH = [sys.executable, "-m", "keras_gans_cli"]
+QUIET_ENV = {k: v for k, v in os.environ.items() if k != "TF_CPP_MIN_LOG_LEVEL"}
+TF_LOG_MARKS = ("I0000", "W0000", "E0000", "oneDNN", "cuda", "absl")
+
+
+def test_help_and_version_answer_fast_without_importing_tensorflow():
+    code = ("import sys, keras_gans_cli\n"
+            "for argv in (['--help'], ['train', '--help'], ['--version']):\n"
+            "    try: keras_gans_cli.main(argv)\n"
+            "    except SystemExit: pass\n"
+            "print('tensorflow' in sys.modules, 'keras' in sys.modules)")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            env=QUIET_ENV, timeout=60)
+    assert result.stdout.strip().endswith("False False"), result.stdout
+    for argv in (["--help"], ["train", "--help"]):
+        result = subprocess.run([*LAUNCH, *argv], capture_output=True, text=True,
+                                env=QUIET_ENV, timeout=60)
+        assert result.returncode == 0 and result.stderr == "", result.stderr
+    help_text = " ".join(result.stdout.split())
+    for flag, default in (("--epochs", "20"), ("--seed", "0"), ("--backup-every", "100"),
+                          ("--strategy", "auto"), ("--precision", "float32")):
+        assert f"(default: {default})" in help_text.split(flag, 2)[-1], flag
+    result = subprocess.run([*LAUNCH, "--version"], capture_output=True, text=True,
+                            timeout=60)
+    assert result.stdout.strip() == f"keras-gans {kg.__version__}"
+
+
+def test_every_flag_of_every_command_has_help_and_the_choices_are_the_librarys():
+    import argparse
+
+    import keras_gans_cli
+
+    parser = keras_gans_cli.parser()
+    commands = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    for name, command in commands.choices.items():
+        for action in command._actions:
+            assert action.help, (name, action.dest)
+    assert keras_gans_cli.STRATEGIES == kg.distribute.STRATEGIES
+    assert keras_gans_cli.PRECISIONS == kg.distribute.PRECISIONS
+    assert set(keras_gans_cli.VARIANTS.replace(" or ", ", ").split(", ")) == set(
+        kg.models.VARIANTS)
+
+
+def test_train_is_quiet_by_default_and_says_its_replicas_and_precision(tmp_path):
+    args = ["train", "dcgan", "--epochs", "1", "--steps-per-epoch", "2", "--batch-size",
+            "16", "--num-samples", "4", "--verbose", "0", "--out", str(tmp_path / "run")]
+    result = subprocess.run([*LAUNCH, *args], capture_output=True, text=True,
+                            env=QUIET_ENV, timeout=600)
+    assert result.returncode == 0, result.stderr
+    assert not [line for line in result.stderr.splitlines()
+                if any(mark in line for mark in TF_LOG_MARKS)], result.stderr
+    assert "on 1 replica(s)" in result.stdout and "precision float32" in result.stdout
+    result = subprocess.run([*LAUNCH, "--verbose", "presets"], capture_output=True,
+                            text=True, env=QUIET_ENV, timeout=300)
+    assert result.returncode == 0 and "I0000" in result.stderr  # --verbose: TF's lines
+
+
+# ---------------------------------------------------------------- sample --out
+
+
+def _main(capsys, *argv):
+    """Runs the command line in this process: (exit code, stdout, stderr)."""
+    import keras_gans_cli
+
+    code = keras_gans_cli.main(list(argv))
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def test_sample_refuses_every_unwritable_out_cleanly(tmp_path, capsys):
+    (tmp_path / "a_file").write_text("x")
+    (tmp_path / "a_dir").mkdir()
+    cases = {
+        "a_dir": "is a directory; give an image file name",
+        "a_file/g.png": "is a file, not a directory",
+        "grid.gif": "Cannot tell the image format of",
+        "grid": "Received the extension '(none)'",
+    }
+    for out, message in cases.items():
+        code, _, error = _main(capsys, "sample", "dcgan_fashion_mnist", "--num", "4",
+                               "--out", str(tmp_path / out))
+        assert code == 2 and message in error and "Traceback" not in error, out
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a_dir", "a_file"]
+
+
+def test_sample_writes_jpeg_for_a_jpg_name_and_png_for_a_png_name(tmp_path, capsys):
+    for name, magic in (("g.jpg", b"\xff\xd8\xff"), ("g.JPEG", b"\xff\xd8\xff"),
+                        ("new/dir/g.png", b"\x89PNG")):
+        code, out, error = _main(capsys, "sample", "dcgan_fashion_mnist", "--num", "4",
+                                 "--out", str(tmp_path / name))
+        assert code == 0, error
+        assert (tmp_path / name).read_bytes().startswith(magic), name
+
+
+# ---------------------------------------------------------------- train
+
+
+def test_a_refused_train_leaves_no_empty_out_directory(tmp_path, capsys):
+    flat = tmp_path / "flat"
+    flat.mkdir()
+    tf.io.write_file(str(flat / "0.png"), tf.io.encode_png(tf.zeros((28, 28, 1), "uint8")))
+    requests = {
+        "out_missing": (["dcgan", "--dataset", str(tmp_path / "nowhere")], "nowhere"),
+        "out_flat": (["cgan", "--dataset", str(flat)], "one sub-folder of images per class"),
+        "out_critic": (["wgan", "--batch-size", "32"], "multiple of"),
+    }
+    errors = {}
+    for out, (args, message) in requests.items():
+        code, _, errors[out] = _main(capsys, "train", *args, "--epochs", "1", "--out",
+                                     str(tmp_path / out))
+        assert code == 2 and message in errors[out], (out, errors[out])
+        assert not (tmp_path / out).exists(), out
+    # The messages speak the command line's language.
+    assert "with_labels" not in errors["out_flat"]
+    assert "keras-gans train dcgan --dataset" in errors["out_flat"]
+    assert "--batch-size" in errors["out_critic"]
+
+
+def test_rerunning_a_finished_train_says_there_is_nothing_to_do(tmp_path, capsys):
+    args = ["train", "dcgan", "--epochs", "1", "--steps-per-epoch", "2", "--batch-size",
+            "16", "--num-samples", "4", "--verbose", "0", "--out", str(tmp_path / "run")]
+    assert _main(capsys, *args)[0] == 0
+    model = tmp_path / "run" / "model.keras"
+    written = model.stat().st_mtime_ns
+    code, out, _ = _main(capsys, *args)
+    assert code == 0 and "already trained to 1 epochs; nothing to do" in out
+    assert model.stat().st_mtime_ns == written
+
+    code, out, error = _main(capsys, "plot", str(tmp_path / "run"))
+    assert code == 0, error
+    assert (tmp_path / "run" / "curve.png").read_bytes().startswith(b"\x89PNG")
+    code, _, error = _main(capsys, "plot", str(tmp_path))
+    assert code == 2 and "No history.csv" in error
+
+
+def test_train_fine_tunes_from_a_preset(tmp_path, capsys):
+    preset = kg.DCGAN.from_preset("dcgan_fashion_mnist", compile=False)
+    fresh = kg.DCGAN(image_shape=(28, 28, 1), seed=0)
+    code, out, error = _main(
+        capsys, "train", "dcgan", "--from-preset", "dcgan_fashion_mnist", "--dataset",
+        "fashion_mnist", "--epochs", "1", "--steps-per-epoch", "2", "--batch-size", "16",
+        "--num-samples", "4", "--verbose", "0", "--out", str(tmp_path / "ft"))
+    assert code == 0, error
+    tuned = keras.saving.load_model(tmp_path / "ft" / "model.keras")
+
+    def distance(a, b):  # trainable weights: Adam moves each by about 2e-4 a step
+        return max(float(np.abs(x - y).max()) for x, y in
+                   zip(a.generator.trainable_weights, b.generator.trainable_weights))
+
+    assert 0 < distance(tuned, preset) < 1e-3 < distance(fresh, preset)  # moved, a little
+    assert int(tuned.step_counter.numpy()) == int(preset.step_counter.numpy()) + 2
+
+    rgb = _rgb_folder(tmp_path / "rgb")
+    code, _, error = _main(capsys, "train", "dcgan", "--from-preset", "dcgan_fashion_mnist",
+                           "--dataset", str(rgb), "--epochs", "1", "--out",
+                           str(tmp_path / "no"))
+    assert code == 2 and "trained on images of shape (28, 28, 1)" in error
+    assert "(32, 32, 3)" in error and "--image-size" in error
+    assert not (tmp_path / "no").exists()
+
+
+def _rgb_folder(folder, count=2, size=32):
+    folder.mkdir(parents=True)
+    for i in range(count):
+        image = np.random.default_rng(i).integers(0, 255, (size, size, 3), dtype="uint8")
+        tf.io.write_file(str(folder / f"{i}.png"), tf.io.encode_png(image))
+    return folder
+
+
+# ---------------------------------------------------------------- evaluate
+
+
+def test_evaluate_checks_the_image_shape_before_building_an_extractor(tmp_path, capsys,
+                                                                      monkeypatch):
+    folder = _rgb_folder(tmp_path / "rgb")
+    monkeypatch.setattr(kg.evaluation.extractors, "get",
+                        lambda *a, **k: pytest.fail("an extractor was built"))
+    code, _, error = _main(capsys, "evaluate", "dcgan_fashion_mnist", "--dataset",
+                           str(folder), "--num", "10")
+    assert code == 2
+    assert "makes 28x28 grey images, but --dataset" in error and "32x32 RGB" in error
+
+
+def test_evaluate_offline_says_inception_v3_weights_are_needed_and_how(tmp_path):
+    env = dict(ENV, KERAS_HOME=str(tmp_path / "keras_home"),
+               https_proxy="http://127.0.0.1:9", HTTPS_PROXY="http://127.0.0.1:9")
+    result = subprocess.run(
+        [*LAUNCH, "evaluate", "dcgan_fashion_mnist", "--extractor", "inception_v3",
+         "--num", "10"], capture_output=True, text=True, env=env, timeout=300)
+    assert result.returncode == 2, result.stderr
+    assert "needs InceptionV3's ImageNet weights" in result.stderr
+    assert str(tmp_path / "keras_home" / "models") in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_train_cyclegan_on_two_folders_of_your_own(tmp_path, capsys):
+    photos = _rgb_folder(tmp_path / "photos", count=3, size=24)
+    paintings = _rgb_folder(tmp_path / "paintings", count=3, size=40)
+    code, out, error = _main(
+        capsys, "train", "cyclegan", "--dataset-a", str(photos), "--dataset-b",
+        str(paintings), "--image-size", "32", "32", "--epochs", "1", "--steps-per-epoch",
+        "2", "--num-samples", "4", "--verbose", "0", "--out", str(tmp_path / "cyc"))
+    assert code == 0, error
+    model = keras.saving.load_model(tmp_path / "cyc" / "model.keras")
+    assert isinstance(model, kg.CycleGAN) and model.image_shape == (32, 32, 3)
+
+    for flags, message in ((["--dataset-a", str(photos)], "Give both --dataset-a and"),
+                           (["--dataset-a", str(photos), "--dataset-b", str(paintings),
+                             "--dataset", "fashion_mnist"], "and no --dataset")):
+        code, _, error = _main(capsys, "train", "cyclegan", *flags, "--out",
+                               str(tmp_path / "no"))
+        assert code == 2 and message in error
+    code, _, error = _main(capsys, "train", "dcgan", "--dataset-a", str(photos),
+                           "--dataset-b", str(paintings), "--out", str(tmp_path / "no"))
+    assert code == 2 and "dcgan trains on one dataset: use --dataset" in error
+    assert not (tmp_path / "no").exists()

@@ -412,6 +412,38 @@ def test_labels_need_class_folders_and_folders_need_images(tmp_path):
         data.load(tmp_path / "empty")
 
 
+def test_load_unpaired_reads_two_folders_of_your_own_images(tmp_path):
+    rng = np.random.default_rng(3)
+    for domain, count in (("photos", 5), ("paintings", 3)):
+        for index in range(count):
+            size = (8, 8) if index % 2 else (6, 10)  # sizes differ: image_size needed
+            write_png(tmp_path / domain / f"{index}.png",
+                      rng.integers(0, 256, size=(*size, 3), dtype=np.uint8))
+    dataset = data.load_unpaired(tmp_path / "photos", str(tmp_path / "paintings"),
+                                 image_size=(4, 4), batch_size=2, seed=0)
+    batches = list(dataset)
+    assert len(batches) == 2  # the smaller domain (3 images, batches of 2) ends the epoch
+    images_a, images_b = batches[0]
+    assert images_a.shape == images_b.shape == (2, 4, 4, 3)
+    assert -1 <= float(tf.reduce_min(images_a)) and float(tf.reduce_max(images_b)) <= 1
+    assert dataset.domain_names == ["photos", "paintings"]
+    # Same seed, same pairs; the domains are shuffled independently.
+    again = data.load_unpaired(tmp_path / "photos", tmp_path / "paintings",
+                               image_size=(4, 4), batch_size=2, seed=0)
+    np.testing.assert_array_equal(next(iter(again))[0], images_a)
+
+
+def test_load_unpaired_folders_must_exist_and_agree_in_shape(tmp_path):
+    write_png(tmp_path / "grey" / "a.png", np.zeros((4, 4, 1)))
+    write_png(tmp_path / "rgb" / "a.png", np.zeros((4, 4, 3)))
+    with pytest.raises(ValueError, match="Domain B's folder does not exist"):
+        data.load_unpaired(tmp_path / "grey", tmp_path / "nowhere")
+    with pytest.raises(ValueError, match="The two domains' images differ"):
+        data.load_unpaired(tmp_path / "grey", tmp_path / "rgb")
+    with pytest.raises(ValueError, match="load_unpaired\\(folder_a, folder_b\\)"):
+        data.load_unpaired(str(tmp_path / "grey"))
+
+
 def test_data_dir_is_only_for_named_datasets(tmp_path):
     write_png(tmp_path / "a.png", np.zeros((4, 4, 1)))
     with pytest.raises(ValueError, match="data_dir"):

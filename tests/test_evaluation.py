@@ -174,6 +174,26 @@ def test_fid_callback_writes_fid_into_logs_during_a_real_fit(tmp_path, keras_gan
     assert again["fid"] == pytest.approx(seen[1]["fid"], rel=1e-6)
 
 
+def test_the_readme_checkpoint_on_fid_runs_without_keras_warnings(tmp_path, keras_gans_home,
+                                                                   evaluator, fashion_images):
+    # The README's example, with fewer samples: FID measured every epoch, so
+    # ModelCheckpoint(monitor="fid") finds it in every epoch's logs.
+    import warnings
+
+    model = kg.DCGAN(image_shape=(28, 28, 1), latent_dim=16, seed=0)
+    model.compile()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        model.fit(fashion_images[:128], batch_size=64, epochs=2, verbose=0, callbacks=[
+            kg.callbacks.FID(reference="fashion_mnist", num_samples=200, every_n_epochs=1,
+                             kid_subsets=5),
+            keras.callbacks.ModelCheckpoint(str(tmp_path / "best.keras"), monitor="fid",
+                                            mode="min", save_best_only=True),
+        ])
+    assert not [w for w in caught if "fid" in str(w.message)], [str(w.message) for w in caught]
+    assert (tmp_path / "best.keras").is_file()
+
+
 class _ClassConditionalReplay(kg.DCGAN):
     """Stands in for a conditional GAN: `generate` returns real test images of the
     requested classes (shifted by `offset`, to play a generator that gets them wrong)."""

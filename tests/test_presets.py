@@ -365,3 +365,15 @@ def test_cli_sample_of_an_unknown_name_lists_the_presets(tmp_path, capsys):
     error = capsys.readouterr().err
     assert "neither a model file nor a preset" in error and "dcgan_fashion_mnist" in error
     assert not (tmp_path / "no.png").exists()
+
+
+def test_a_preset_fine_tunes_with_plain_fit(fashion_images):
+    # The README's Python fine-tuning: from_preset, then fit on your own images.
+    model = kg.DCGAN.from_preset("dcgan_fashion_mnist")
+    start = [w.numpy() for w in model.generator.trainable_weights]
+    steps = int(model.step_counter.numpy())
+    model.fit(fashion_images[:64], batch_size=32, epochs=1, verbose=0)
+    assert int(model.step_counter.numpy()) == steps + 2
+    moved = max(float(np.abs(w.numpy() - s).max())
+                for w, s in zip(model.generator.trainable_weights, start))
+    assert 0 < moved < 1e-3  # it continued from the preset's weights

@@ -25,7 +25,7 @@ if __name__ == "__main__":
   wall times;
 - `grid.png`: 64 samples, seed 0 (what `keras-gans sample <preset>` draws);
 - `curve.png`: FID against epoch and against training minutes, the losses below
-  (`zoo/_plot.py`, from `history.csv`).
+  (`keras_gans/plots.py`, as `keras-gans plot` draws it, from `history.csv`).
 
 With `--install` it also copies the `.keras` file into `keras_gans/presets/files/` and
 prints the entry to paste into `keras_gans/presets/<variant>_presets.py`.
@@ -42,7 +42,7 @@ import time
 os.environ.setdefault("KERAS_BACKEND", "tensorflow")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
-from _plot import plot_history  # noqa: E402
+from keras_gans.plots import plot_history  # noqa: E402
 
 from keras_gans.io_utils import sha256_of  # noqa: E402
 

@@ -13,7 +13,7 @@ import math
 import os
 import sys
 
-from _plot import read_history
+from keras_gans.plots import read_history
 
 
 def own_measure(metrics):

@@ -158,6 +158,7 @@ def load_training_data(
     data_dir=None,
     split="train",
     drop_remainder=False,
+    image_size=None,
 ):
     """The pipeline a model variant trains on, for the inputs it takes.
 
@@ -168,7 +169,8 @@ def load_training_data(
     Args:
         dataset: str or path-like. A dataset for `load()` (a named dataset,
             an image directory or a `.npy`/`.npz` file), or for
-            `"unpaired_images"` a name for `load_unpaired()`.
+            `"unpaired_images"` a name for `load_unpaired()` or a pair
+            `(folder_a, folder_b)`.
         inputs: str, one of `TRAINING_INPUTS`: `"images"` (unconditional
             variants), `"images_and_labels"` (conditional ones) or
             `"unpaired_images"` (CycleGAN).
@@ -179,6 +181,7 @@ def load_training_data(
         split: str. `"train"` or `"test"`. Defaults to `"train"`.
         drop_remainder: bool. Drop the last, smaller batch. Defaults to
             `False`.
+        image_size: `(height, width)` or None. Resize to it (folders).
 
     Returns:
         A prefetched `tf.data.Dataset` of images, of `(images, labels)` or
@@ -202,8 +205,11 @@ def load_training_data(
             f"Unknown training inputs. Expected one of {list(TRAINING_INPUTS)}. "
             f"Received: inputs={inputs!r}."
         )
-    common = dict(seed=seed, data_dir=data_dir, drop_remainder=drop_remainder)
+    common = dict(seed=seed, data_dir=data_dir, drop_remainder=drop_remainder,
+                  image_size=image_size)
     if inputs == "unpaired_images":
-        return load_unpaired(dataset, split=split, batch_size=batch_size, **common)
+        # Two folders come as a pair (folder_a, folder_b).
+        pair = tuple(dataset) if isinstance(dataset, (tuple, list)) else (dataset, None)
+        return load_unpaired(*pair, split=split, batch_size=batch_size, **common)
     with_labels = inputs == "images_and_labels"
     return load(dataset, split, batch_size, with_labels=with_labels, **common)

@@ -1,9 +1,12 @@
 """Two unpaired image domains, for image-to-image translation (CycleGAN)."""
 
+import os
+
 import tensorflow as tf
 
 from keras_gans.data.arrays import _batch_preparer
 from keras_gans.data.checks import _check_loader_args
+from keras_gans.data.folders import _image_directory_dataset
 from keras_gans.data.named import load_arrays
 from keras_gans.data.pipeline import batch_pipeline
 from keras_gans.data.registry import (
@@ -16,6 +19,7 @@ from keras_gans.data.registry import (
 
 def load_unpaired(
     name,
+    folder_b=None,
     split="train",
     batch_size=1,
     shuffle=None,
@@ -25,6 +29,9 @@ def load_unpaired(
     drop_remainder=False,
 ):
     """Load two unpaired image domains as `(images_a, images_b)` batches in [-1, 1].
+
+    `load_unpaired(folder_a, folder_b, image_size=(64, 64))` reads your own two folders
+    of images; `load_unpaired(name)` a built-in pair.
 
     For CycleGAN-style translation. The two domains are shuffled independently (with
     seeds `seed` and `seed + 1`), so a batch pairs images at random, and zipped: an
@@ -40,8 +47,14 @@ def load_unpaired(
           Datasets builds of the CycleGAN paper's data (splits trainA/trainB/testA/
           testB), downloaded on first use (online only).
 
+        - two folders of images, `folder_a` (given as `name`) and `folder_b`: every
+          image below each (sub-folders included), read as by `load(folder)`; both
+          domains must come out with one shape (pass `image_size` if they differ).
+
     Args:
-        name: str, a key of `UNPAIRED_DATASETS` or `"cycle_gan/<task>"`.
+        name: str or path-like, a key of `UNPAIRED_DATASETS`, `"cycle_gan/<task>"`,
+            or domain A's folder when `folder_b` is given.
+        folder_b: str, path-like or None. Domain B's folder.
         split: `"train"` or `"test"`. Defaults to `"train"`.
         batch_size: int, images per domain per batch. Defaults to 1 (CycleGAN's).
         shuffle: bool or None. `None` shuffles the train split only.
@@ -59,14 +72,20 @@ def load_unpaired(
     ```python
     train = keras_gans.data.load_unpaired("fashion_mnist_sneaker2boot", batch_size=16)
     sneakers, boots = next(iter(train))  # two (16, 28, 28, 1) batches
+    photos_and_paintings = keras_gans.data.load_unpaired(
+        "photos/", "paintings/", image_size=(64, 64), batch_size=1)
     ```
     """
     image_size, shuffle = _check_loader_args(split, batch_size, image_size, shuffle)
+    if folder_b is not None:
+        return _load_folder_pair(name, folder_b, batch_size, shuffle, seed, image_size,
+                                 drop_remainder)
     if not _is_unpaired_name(name):
         raise ValueError(
             "Unknown unpaired dataset. Expected one of "
             f"{sorted(UNPAIRED_DATASETS)} or 'cycle_gan/<task>' (TensorFlow Datasets, "
-            f"e.g. 'cycle_gan/horse2zebra'). Received: name={name!r}"
+            f"e.g. 'cycle_gan/horse2zebra'), or two folders: load_unpaired(folder_a, "
+            f"folder_b). Received: name={name!r}"
         )
     if name.startswith(CYCLE_GAN_PREFIX):
         domains, domain_names = _load_cycle_gan_domains(name, split), ("A", "B")
@@ -114,3 +133,33 @@ def _load_cycle_gan_domains(name, split):
         )
         for domain in ("A", "B")
     ]
+
+
+def _load_folder_pair(folder_a, folder_b, batch_size, shuffle, seed, image_size,
+                      drop_remainder):
+    """The zipped pipelines of two folders of images, checked to share one shape."""
+    domains = []
+    for offset, (label, folder) in enumerate((("A", folder_a), ("B", folder_b))):
+        folder = os.path.expanduser(os.fspath(folder))
+        if not os.path.isdir(folder):
+            raise ValueError(
+                f"Domain {label}'s folder does not exist or is not a directory. "
+                f"Received: {folder!r}."
+            )
+        domains.append(_image_directory_dataset(
+            folder, with_labels=False, image_size=image_size, batch_size=batch_size,
+            shuffle=shuffle, seed=None if seed is None else seed + offset,
+            drop_remainder=drop_remainder,
+        ))
+    shapes = [tuple(domain.element_spec.shape[1:]) for domain in domains]
+    if shapes[0] != shapes[1]:
+        raise ValueError(
+            f"The two domains' images differ: {folder_a!r} gives {shapes[0]}, "
+            f"{folder_b!r} gives {shapes[1]} (height, width, channels). Pass one "
+            "image_size=(height, width) (--image-size), and give both folders grey or "
+            "both color images."
+        )
+    dataset = tf.data.Dataset.zip(tuple(domains)).prefetch(tf.data.AUTOTUNE)
+    dataset.domain_names = [os.path.basename(os.path.normpath(os.fspath(folder)))
+                            for folder in (folder_a, folder_b)]
+    return dataset

@@ -241,9 +241,7 @@ class InceptionV3Extractor(KerasFeatureExtractor):
 
     def __init__(self, weights="imagenet", model=None, batch_size=50):
         if model is None:
-            network = keras.applications.InceptionV3(
-                include_top=True, weights=weights, classifier_activation="softmax"
-            )
+            network = _inception_v3(weights)
             model = keras.Model(
                 network.inputs,
                 [network.get_layer("avg_pool").output, network.outputs[0]],
@@ -275,6 +273,32 @@ class InceptionV3Extractor(KerasFeatureExtractor):
                 f"Received {images.shape[-1]} channels."
             )
         return images
+
+
+# Keras's file name for InceptionV3's ImageNet weights (with the top), in its cache.
+INCEPTION_WEIGHTS_FILE = "inception_v3_weights_tf_dim_ordering_tf_kernels.h5"
+
+
+def _inception_v3(weights):
+    """`keras.applications.InceptionV3`; a failed download of its ImageNet weights
+    becomes a `ValueError` that says how to provide them."""
+    try:
+        return keras.applications.InceptionV3(
+            include_top=True, weights=weights, classifier_activation="softmax"
+        )
+    except Exception as error:  # Keras's get_file raises a bare Exception
+        if weights != "imagenet" or "fetch failure" not in str(error).lower():
+            raise
+        cache = os.path.join(os.environ.get("KERAS_HOME") or os.path.expanduser(
+            os.path.join("~", ".keras")), "models")
+        raise ValueError(
+            "The inception_v3 extractor needs InceptionV3's ImageNet weights, and "
+            f"they could not be downloaded ({error}). On an offline machine, copy "
+            f"{INCEPTION_WEIGHTS_FILE} (from a machine where Keras downloaded it, or "
+            "from storage.googleapis.com/tensorflow/keras-applications/inception_v3/) "
+            f"into {cache}/, or use the domain extractor (--extractor domain, "
+            "extractor='domain') for Fashion-MNIST-like 28x28 grey images."
+        ) from error
 
 
 class Inception2015GraphExtractor:

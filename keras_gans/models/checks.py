@@ -200,11 +200,19 @@ def check_labels(labels, num_classes, name, count=None, what="labels"):
         )
     if count is not None and len(labels) != count:
         raise ValueError(f"{name} received {count} images but {len(labels)} {what} in a batch.")
-    if labels.size and (labels.min() < 0 or labels.max() >= num_classes):
+    if labels.size and labels.min() < 0:
+        raise ValueError(
+            f"{name} expects {what} that are class indices in [0, {num_classes}); "
+            f"received a negative value, {labels.min()}. Class indices start at 0."
+        )
+    if labels.size and labels.max() >= num_classes:
         raise ValueError(
             f"{name} was built with num_classes={num_classes}, so {what} must lie "
             f"in [0, {num_classes}); received values in "
-            f"[{labels.min()}, {labels.max()}]. Build the model with "
-            f"num_classes={int(labels.max()) + 1} or remap the labels."
+            f"[{labels.min()}, {labels.max()}]. "
+            + (f"It draws the classes it was trained on, 0 to {num_classes - 1}."
+               if what.startswith("generate") else
+               f"Build the model with num_classes={int(labels.max()) + 1} or remap the "
+               "labels.")
         )
     return labels.astype("int64")

@@ -152,7 +152,8 @@ class CriticGAN(GANModel):
                 f"{self.critic_steps} real minibatches{per_replica}, one per critic "
                 f"update, so the batch size must be a multiple of "
                 f"{self.critic_steps * replicas}; received a batch of {size} images. "
-                f"Use batch_size = critic_steps * m{' * replicas' if replicas > 1 else ''}"
+                f"Use batch_size (--batch-size on the command line) = critic_steps * m"
+                f"{' * replicas' if replicas > 1 else ''}"
                 f", e.g. {self.critic_steps * 64 * replicas} for the paper's m = 64."
             )
 

@@ -22,7 +22,7 @@ import urllib.error
 import urllib.request
 
 from keras_gans.io_utils import atomic_path, home_dir, sha256_of
-from keras_gans.presets import registry
+from keras_gans.presets import hub, registry
 
 # Downloads of at least this many bytes show a progress bar.
 LARGE_FILE_BYTES = 5 * 1024 * 1024
@@ -142,6 +142,8 @@ def resolve(name):
         else:
             return shipped
     if entry.get("url"):
+        if hub.is_hub_address(entry["url"]):  # huggingface_hub's cache, not ours
+            return hub.resolve(entry["url"], sha256=expected)[0]
         return download(entry["url"], cached, expected)
     raise ValueError(
         f"The weights of preset {name!r} are not available: "
@@ -169,7 +171,8 @@ def load(name, expected_class=None, compile=True):
     """Loads preset `name` as the keras-gans model it holds.
 
     Args:
-        name: str, a preset name (see `kg.presets.list()`).
+        name: str, a preset name (see `kg.presets.list()`), or a Hugging Face
+            address `hf://owner/repo[/file.keras]` (`hub.py`).
         expected_class: a model class or None. When given, the preset must hold an
             instance of it (a DCGAN preset is also a GAN); otherwise `ValueError`
             naming the class to use, raised before any download.
@@ -182,9 +185,12 @@ def load(name, expected_class=None, compile=True):
     """
     import keras
 
-    entry = registry.get(name)
-    variant = entry["metadata"]["variant"]
-    cls = variant_class(variant)
+    if hub.is_hub_address(name):  # a bare file address has no metadata: any class
+        path, metadata = hub.resolve(name)
+    else:
+        path, metadata = None, registry.get(name)["metadata"]
+    variant = metadata.get("variant")
+    cls = variant_class(variant) if variant else (expected_class or keras.Model)
     if expected_class is not None and not issubclass(cls, expected_class):
         raise ValueError(
             f"The preset {name!r} holds a {cls.__name__} (variant {variant!r}), not a "
@@ -192,7 +198,7 @@ def load(name, expected_class=None, compile=True):
             f"{name!r}) or kg.presets.load({name!r}). The {expected_class.__name__} "
             f"presets: {_presets_of(expected_class) or 'none yet'}."
         )
-    path = resolve(name)
+    path = path or resolve(name)
     try:
         model = keras.saving.load_model(path, compile=compile)
     except Exception as error:  # a file that hashes right but does not load: say so
