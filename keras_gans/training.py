@@ -46,17 +46,24 @@ class Backup(keras.callbacks.Callback):
     only after the weights are complete, and older states are deleted after that.
     A state with a NaN or inf weight is not written: `FloatingPointError` instead.
 
+    The last step of an epoch is never backed up on its own: its epoch-end backup
+    follows the epoch's end work (sample grid, export, ...), so a run killed in between
+    resumes from an earlier step and does that work again, never from a state that
+    claims a finished epoch whose end work was lost.
+
     Args:
         directory: str, the backup directory.
         every_n_steps: int, defaults to 100.
+        steps_per_epoch: int or None (default: unknown, every n-th step is backed up).
     """
 
-    def __init__(self, directory, every_n_steps=100):
+    def __init__(self, directory, every_n_steps=100, steps_per_epoch=None):
         super().__init__()
         if not isinstance(every_n_steps, int) or every_n_steps <= 0:
             raise ValueError(f"`every_n_steps` must be a positive int. Received: {every_n_steps!r}")
         self.directory = os.fspath(directory)
         self.every_n_steps = every_n_steps
+        self.steps_per_epoch = steps_per_epoch
         self.step_offset = 0  # steps of the current epoch done before this fit() call
         self._epoch = 0
 
@@ -97,8 +104,9 @@ class Backup(keras.callbacks.Callback):
 
     def on_train_batch_end(self, batch, logs=None):
         step = int(self.model.step_counter.numpy())
-        if step % self.every_n_steps == 0:
-            self.save(self._epoch, self.step_offset + batch + 1)
+        steps_in_epoch = self.step_offset + batch + 1
+        if step % self.every_n_steps == 0 and steps_in_epoch != self.steps_per_epoch:
+            self.save(self._epoch, steps_in_epoch)
 
     def on_epoch_end(self, epoch, logs=None):
         self.step_offset = 0
@@ -146,7 +154,7 @@ def fit_resumable(model, epoch_dataset, epochs, steps_per_epoch, backup_dir,
     Returns:
         dict of every logged metric, one value per epoch trained by this call.
     """
-    backup = Backup(backup_dir, every_n_steps=every_n_steps)
+    backup = Backup(backup_dir, every_n_steps=every_n_steps, steps_per_epoch=steps_per_epoch)
     epoch, steps_done = backup.restore(model)
     if epoch >= epochs:
         return {}
@@ -154,6 +162,12 @@ def fit_resumable(model, epoch_dataset, epochs, steps_per_epoch, backup_dir,
     callbacks = [NonFiniteGuard(), *callbacks, backup]
     history = {}
     while epoch < epochs:
+        if steps_done >= steps_per_epoch:
+            # A backup of an epoch's last step (written by earlier versions before its
+            # end work was done): only the end work is left; its losses are unknown.
+            _end_epoch(model, callbacks, epoch)
+            epoch, steps_done = epoch + 1, 0
+            continue
         backup.step_offset = steps_done
         # One fit() per epoch, so each epoch reads its own data from its first
         # unfinished step (Keras would restart a resumed epoch from its first batch).
@@ -169,6 +183,15 @@ def fit_resumable(model, epoch_dataset, epochs, steps_per_epoch, backup_dir,
             history.setdefault(name, []).extend(values)
         epoch, steps_done = epoch + 1, 0
     return history
+
+
+def _end_epoch(model, callbacks, epoch):
+    """Runs `callbacks`' epoch-end work for `epoch` of `model` without a training step."""
+    callback_list = keras.callbacks.CallbackList(list(callbacks), model=model)
+    callback_list.on_train_begin()
+    callback_list.on_epoch_begin(epoch)
+    callback_list.on_epoch_end(epoch, {})
+    callback_list.on_train_end()
 
 
 def epoch_seed(seed, epoch):
