@@ -55,40 +55,45 @@ class Backup(keras.callbacks.Callback):
         directory: str, the backup directory.
         every_n_steps: int, defaults to 100.
         steps_per_epoch: int or None (default: unknown, every n-th step is backed up).
+        settings: dict or None. The run's settings that the training state depends
+            on (e.g. `{"precision": "float32"}`), recorded with each state; `restore`
+            refuses a backup recorded with other values.
     """
 
-    def __init__(self, directory, every_n_steps=100, steps_per_epoch=None):
+    def __init__(self, directory, every_n_steps=100, steps_per_epoch=None, settings=None):
         super().__init__()
         if not isinstance(every_n_steps, int) or every_n_steps <= 0:
             raise ValueError(f"`every_n_steps` must be a positive int. Received: {every_n_steps!r}")
         self.directory = os.fspath(directory)
         self.every_n_steps = every_n_steps
         self.steps_per_epoch = steps_per_epoch
+        self.settings = dict(settings or {})
         self.step_offset = 0  # steps of the current epoch done before this fit() call
         self._epoch = 0
 
     def progress(self):
-        """`(epoch, steps_done_in_epoch, weights_file)` of the last backup, or None."""
+        """The contents of the last backup's `progress.json` (a dict), or None."""
         path = os.path.join(self.directory, PROGRESS_FILE)
         if not os.path.exists(path):
             return None
         try:
             with open(path) as file:
                 progress = json.load(file)
-            weights = os.path.join(self.directory, progress["weights"])
-            return int(progress["epoch"]), int(progress["steps_in_epoch"]), weights
+            int(progress["epoch"]), int(progress["steps_in_epoch"]), str(progress["weights"])
         except (OSError, ValueError, KeyError, TypeError) as error:
             raise ValueError(
                 f"The backup in {self.directory!r} is unreadable ({error}). Delete the "
                 "directory to start over."
             ) from error
+        return progress
 
     def restore(self, model):
         """Loads the last backup into `model`; returns `(epoch, steps_done_in_epoch)`."""
         progress = self.progress()
         if progress is None:
             return 0, 0
-        epoch, steps, weights = progress
+        self._check_settings(progress.get("settings", {}))
+        weights = os.path.join(self.directory, progress["weights"])
         try:
             model.load_weights(weights)
         except Exception as error:  # a foreign or damaged file: say which
@@ -97,7 +102,21 @@ class Backup(keras.callbacks.Callback):
                 f"{type(model).__name__}: {error}. It was written by another model or "
                 "is damaged; delete the backup directory to start over."
             ) from error
-        return epoch, steps
+        return int(progress["epoch"]), int(progress["steps_in_epoch"])
+
+    def _check_settings(self, recorded):
+        changed = [name for name, value in self.settings.items()
+                   if name in recorded and recorded[name] != value]
+        if changed:
+            was = ", ".join(f"{name}={recorded[name]!r}" for name in changed)
+            now = ", ".join(f"{name}={self.settings[name]!r}" for name in changed)
+            flags = " ".join(f"--{name.replace('_', '-')} {recorded[name]}" for name in changed)
+            raise ValueError(
+                f"The backup in {self.directory!r} was written with {was}; this run asks "
+                f"for {now}. Resuming would silently change the training state (a new "
+                "precision, for one, drops the optimizers' moments). Resume with the "
+                f"same setting ({flags}), or use another output directory for a new run."
+            )
 
     def on_epoch_begin(self, epoch, logs=None):
         self._epoch = epoch
@@ -128,7 +147,7 @@ class Backup(keras.callbacks.Callback):
         with atomic_path(os.path.join(self.directory, name)) as temporary:
             self.model.save_weights(temporary)
         progress = {"epoch": epoch, "steps_in_epoch": steps_in_epoch, "weights": name,
-                    "step": step}
+                    "step": step, "settings": self.settings}
         write_bytes(os.path.join(self.directory, PROGRESS_FILE),
                     json.dumps(progress).encode())
         for old in glob.glob(os.path.join(self.directory, "state-*.weights.h5")):
@@ -137,7 +156,7 @@ class Backup(keras.callbacks.Callback):
 
 
 def fit_resumable(model, epoch_dataset, epochs, steps_per_epoch, backup_dir,
-                  every_n_steps=100, callbacks=(), verbose=1):
+                  every_n_steps=100, callbacks=(), verbose=1, settings=None):
     """Trains `model` for `epochs`, resuming from `backup_dir` if a backup is there.
 
     Args:
@@ -150,11 +169,14 @@ def fit_resumable(model, epoch_dataset, epochs, steps_per_epoch, backup_dir,
         every_n_steps: int, defaults to 100. Steps between backups.
         callbacks: further Keras callbacks (sample grids, TensorBoard, ...).
         verbose: Keras's `verbose`.
+        settings: dict or None, the run's settings the training state depends on
+            (`Backup`): a backup recorded with other values is refused (ValueError).
 
     Returns:
         dict of every logged metric, one value per epoch trained by this call.
     """
-    backup = Backup(backup_dir, every_n_steps=every_n_steps, steps_per_epoch=steps_per_epoch)
+    backup = Backup(backup_dir, every_n_steps=every_n_steps, steps_per_epoch=steps_per_epoch,
+                    settings=settings)
     epoch, steps_done = backup.restore(model)
     if epoch >= epochs:
         return {}
@@ -263,6 +285,8 @@ def run(variant, out_dir, epochs, dataset=None, batch_size=None, seed=0, data_di
         model, epoch_dataset, epochs=epochs, steps_per_epoch=steps_per_epoch,
         backup_dir=os.path.join(out_dir, "backup"), every_n_steps=backup_every,
         callbacks=[*callbacks, *_run_callbacks(out_dir, num_samples)], verbose=verbose,
+        settings={"precision": precision, "batch_size": batch_size, "seed": seed,
+                  "steps_per_epoch": steps_per_epoch},
     )
     with atomic_path(os.path.join(out_dir, "model.keras")) as temporary:
         model.save(temporary)

@@ -225,3 +225,21 @@ def test_a_backup_of_an_epochs_last_step_without_its_end_work_is_finished_on_res
     assert ends == [0, 1]
     for x, y in zip(weights_of(reference), weights_of(resumed)):
         np.testing.assert_array_equal(x, y)
+
+
+def test_resuming_with_another_precision_is_refused_naming_the_flag(tmp_path):
+    options = dict(dataset="fashion_mnist", batch_size=16, steps_per_epoch=2, backup_every=1,
+                   num_samples=4, verbose=0)
+    kg.training.run("gan", tmp_path, epochs=1, **options)
+    progress = (tmp_path / "backup" / "progress.json").read_text()
+    try:
+        with pytest.raises(ValueError, match=r"precision='float32'; this run asks for "
+                           r"precision='mixed_float16'.*\(--precision float32\)"):
+            kg.training.run("gan", tmp_path, epochs=2, precision="mixed_float16", **options)
+    finally:
+        kg.distribute.set_precision("float32")
+    assert (tmp_path / "backup" / "progress.json").read_text() == progress
+    with pytest.raises(ValueError, match=r"batch_size=16.*--batch-size 16"):
+        kg.training.run("gan", tmp_path, epochs=2, **dict(options, batch_size=32))
+    kg.training.run("gan", tmp_path, epochs=2, **options)  # the same settings resume
+    assert json.loads((tmp_path / "backup" / "progress.json").read_text())["step"] == 4
