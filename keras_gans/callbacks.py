@@ -9,7 +9,7 @@ import keras
 import numpy as np
 
 from keras_gans.images import make_grid, encode_png
-from keras_gans.io_utils import write_bytes
+from keras_gans.io_utils import remove_if_present, write_bytes
 
 
 class SampleGrid(keras.callbacks.Callback):
@@ -62,7 +62,7 @@ class SampleGrid(keras.callbacks.Callback):
         # Fail now, not after the first epoch, if the directory cannot be written.
         probe = os.path.join(self.directory, ".write-test")
         write_bytes(probe, b"")
-        os.remove(probe)
+        remove_if_present(probe)
         if self.log_dir is not None:
             import tensorflow as tf
 

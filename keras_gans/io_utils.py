@@ -1,6 +1,8 @@
-"""Writing files so that a crash never leaves a half-written one behind."""
+"""Files that survive crashes and concurrent processes: atomic writes, removals that
+tolerate another process removing the same file, and a lock on a run's directory."""
 
 import contextlib
+import fcntl
 import hashlib
 import os
 import tempfile
@@ -51,8 +53,7 @@ def atomic_path(path):
         os.chmod(temporary, 0o666 & ~umask)
         os.replace(temporary, path)
     finally:
-        if os.path.exists(temporary):
-            os.remove(temporary)
+        remove_if_present(temporary)
 
 
 def write_bytes(path, data):
@@ -69,3 +70,48 @@ def sha256_of(path):
         for block in iter(lambda: file.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
+
+
+def remove_if_present(path):
+    """Removes the file `path` unless it is already gone (another process may have
+    removed it between our look and our removal)."""
+    with contextlib.suppress(FileNotFoundError):
+        os.remove(path)
+
+
+LOCK_FILE = ".lock"
+
+
+@contextlib.contextmanager
+def directory_lock(directory):
+    """Holds an exclusive lock on `directory` (its file `.lock`) while the block runs.
+
+    The lock is the kernel's (`flock`), released when the holding process ends,
+    however it ends: a lock file left by a killed process is simply taken over. The
+    file holds the holder's PID, for the message.
+
+    Raises:
+        ValueError: another process (or another open of the lock in this one) holds
+            the lock; the message names its PID.
+    """
+    path = os.path.join(os.fspath(directory), LOCK_FILE)
+    handle = open(path, "a+")
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        handle.seek(0)
+        holder = handle.read().strip() or "unknown"
+        handle.close()
+        raise ValueError(
+            f"Another keras-gans run (PID {holder}) is using {os.fspath(directory)!r}: "
+            "two runs in one output directory would overwrite each other's backups. "
+            "Wait for it to end or stop it, or choose another output directory (--out)."
+        ) from None
+    try:
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"{os.getpid()}\n")
+        handle.flush()
+        yield path
+    finally:
+        handle.close()  # releases the lock; the file stays, for the next run to take

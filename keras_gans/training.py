@@ -33,7 +33,7 @@ import tensorflow as tf
 from keras_gans import callbacks as kg_callbacks
 from keras_gans import data, distribute, models
 from keras_gans.callbacks import NonFiniteGuard, non_finite_variable
-from keras_gans.io_utils import atomic_path, write_bytes
+from keras_gans.io_utils import atomic_path, directory_lock, remove_if_present, write_bytes
 
 PROGRESS_FILE = "progress.json"
 
@@ -152,7 +152,7 @@ class Backup(keras.callbacks.Callback):
                     json.dumps(progress).encode())
         for old in glob.glob(os.path.join(self.directory, "state-*.weights.h5")):
             if os.path.basename(old) != name:
-                os.remove(old)
+                remove_if_present(old)
 
 
 def fit_resumable(model, epoch_dataset, epochs, steps_per_epoch, backup_dir,
@@ -281,15 +281,16 @@ def run(variant, out_dir, epochs, dataset=None, batch_size=None, seed=0, data_di
     # A schedule over the whole run (CycleGAN's decay to zero) needs its length now:
     # fit_resumable calls fit() once per epoch.
     model.set_total_steps(epochs * steps_per_epoch)
-    fit_resumable(
-        model, epoch_dataset, epochs=epochs, steps_per_epoch=steps_per_epoch,
-        backup_dir=os.path.join(out_dir, "backup"), every_n_steps=backup_every,
-        callbacks=[*callbacks, *_run_callbacks(out_dir, num_samples)], verbose=verbose,
-        settings={"precision": precision, "batch_size": batch_size, "seed": seed,
-                  "steps_per_epoch": steps_per_epoch},
-    )
-    with atomic_path(os.path.join(out_dir, "model.keras")) as temporary:
-        model.save(temporary)
+    with directory_lock(out_dir):  # a second run in out_dir is refused
+        fit_resumable(
+            model, epoch_dataset, epochs=epochs, steps_per_epoch=steps_per_epoch,
+            backup_dir=os.path.join(out_dir, "backup"), every_n_steps=backup_every,
+            callbacks=[*callbacks, *_run_callbacks(out_dir, num_samples)], verbose=verbose,
+            settings={"precision": precision, "batch_size": batch_size, "seed": seed,
+                      "steps_per_epoch": steps_per_epoch},
+        )
+        with atomic_path(os.path.join(out_dir, "model.keras")) as temporary:
+            model.save(temporary)
     return model
 
 

@@ -225,6 +225,25 @@ def test_damaged_cache_file_is_replaced_by_a_fresh_download(
     assert kg.presets.sha256_of(path) == sha256 and len(server.requests) == 2
 
 
+def test_a_damaged_cache_file_removed_by_another_process_meanwhile_is_no_error(
+        monkeypatch, server, home, tiny_preset_bytes):
+    server.files["/tiny.keras"] = tiny_preset_bytes
+    sha256 = hashlib.sha256(tiny_preset_bytes).hexdigest()
+    _register(monkeypatch, server.url + "/tiny.keras", sha256)
+    path = kg.presets.resolve(TEST_PRESET)
+    hash_of = loader.sha256_of
+
+    def hash_then_lose_the_race(file):  # another process removes it after our look
+        digest = "0" * 64 if file == path else hash_of(file)
+        if file == path and os.path.exists(path):
+            os.remove(path)
+        return digest
+
+    monkeypatch.setattr(loader, "sha256_of", hash_then_lose_the_race)
+    assert kg.presets.resolve(TEST_PRESET) == path
+    assert hash_of(path) == sha256
+
+
 def test_server_that_is_down_gives_a_clear_error(monkeypatch, home):
     _register(monkeypatch, f"http://127.0.0.1:{_closed_port()}/tiny.keras", "0" * 64)
     with pytest.raises(ValueError, match=r"Cannot download http://127\.0\.0\.1.*server up"):

@@ -243,3 +243,35 @@ def test_resuming_with_another_precision_is_refused_naming_the_flag(tmp_path):
         kg.training.run("gan", tmp_path, epochs=2, **dict(options, batch_size=32))
     kg.training.run("gan", tmp_path, epochs=2, **options)  # the same settings resume
     assert json.loads((tmp_path / "backup" / "progress.json").read_text())["step"] == 4
+
+
+def test_a_second_run_in_the_same_directory_is_refused_naming_the_first(tmp_path):
+    options = dict(dataset="fashion_mnist", batch_size=16, steps_per_epoch=2, num_samples=4,
+                   verbose=0)
+    with kg.io_utils.directory_lock(tmp_path):  # held as a running `keras-gans train` holds it
+        with pytest.raises(ValueError, match=rf"Another keras-gans run \(PID {os.getpid()}\) "
+                           r"is using .*choose another output directory \(--out\)"):
+            kg.training.run("gan", tmp_path, epochs=1, **options)
+    assert not (tmp_path / "backup").exists()
+    kg.training.run("gan", tmp_path, epochs=1, **options)  # released: the next run trains
+    assert (tmp_path / "model.keras").is_file()
+
+
+def test_a_lock_left_by_a_killed_run_is_taken_over(tmp_path):
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    (tmp_path / kg.io_utils.LOCK_FILE).write_text(f"{dead.pid}\n")
+    with kg.io_utils.directory_lock(tmp_path) as lock:
+        assert open(lock).read() == f"{os.getpid()}\n"
+
+
+def test_backup_rotation_tolerates_a_state_removed_by_another_process(tmp_path, monkeypatch):
+    model = _model(kg.GAN)
+    backup = kg.training.Backup(tmp_path)
+    backup.set_model(model)
+    backup.save(0, 1)
+    gone = str(tmp_path / "state-0000000099.weights.h5")  # listed, then removed elsewhere
+    listing = kg.training.glob.glob
+    monkeypatch.setattr(kg.training.glob, "glob", lambda pattern: [gone, *listing(pattern)])
+    backup.save(0, 2)
+    assert json.loads((tmp_path / "progress.json").read_text())["steps_in_epoch"] == 2

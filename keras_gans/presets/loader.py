@@ -21,7 +21,7 @@ import os
 import urllib.error
 import urllib.request
 
-from keras_gans.io_utils import atomic_path, home_dir, sha256_of
+from keras_gans.io_utils import atomic_path, home_dir, remove_if_present, sha256_of
 from keras_gans.presets import registry
 
 # Downloads of at least this many bytes show a progress bar.
@@ -128,7 +128,7 @@ def resolve(name):
     if os.path.isfile(cached):
         if sha256_of(cached) == expected:
             return cached
-        os.remove(cached)  # damaged on disk: fetch it again below
+        remove_if_present(cached)  # damaged on disk (another process may be replacing it)
     problems = []
     if entry.get("file"):
         shipped = os.path.join(PACKAGE_FILES_DIR, entry["file"])
