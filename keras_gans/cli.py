@@ -4,6 +4,11 @@
     keras-gans sample runs/dcgan/model.keras --num 64 --out grid.png
     keras-gans sample dcgan_fashion_mnist --num 64 --out grid.png
     keras-gans presets
+
+Exit codes: 0 done; 2 a bad request or input (the message says what and how to fix
+it); 3 training diverged (a NaN or inf loss or weight; the last backup is intact);
+4 a file could not be written (disk full, quota, I/O error; the message says which
+file, where and how much space it needs; the last backup is intact).
 """
 
 import argparse
@@ -11,6 +16,9 @@ import os
 import sys
 
 from keras_gans.distribute import PRECISIONS, STRATEGIES
+from keras_gans.io_utils import StorageError
+
+EXIT_STORAGE = 4  # a file could not be written (see the module's docstring)
 
 
 def _parser():
@@ -235,6 +243,13 @@ def main(argv=None):
     except FloatingPointError as error:
         print(f"keras-gans: error: {error}", file=sys.stderr)
         return 3
+    except StorageError as error:
+        print(f"keras-gans: error: {error.strerror}", file=sys.stderr)
+        # After a failed write h5py can leave the HDF5 library in a state that crashes
+        # the interpreter's exit (a segfault): leave at once instead.
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(EXIT_STORAGE)
     return 0
 
 

@@ -1,10 +1,13 @@
-"""Files that survive crashes and concurrent processes: atomic writes, removals that
-tolerate another process removing the same file, and a lock on a run's directory."""
+"""Files that survive crashes, full disks and concurrent processes: atomic writes, one
+clear error when a write fails, removals that tolerate another process removing the
+same file, and a lock on a run's directory."""
 
 import contextlib
+import errno
 import fcntl
 import hashlib
 import os
+import shutil
 import tempfile
 
 # Where keras-gans keeps what it downloads or computes once (presets, statistics).
@@ -115,3 +118,56 @@ def directory_lock(directory):
         yield path
     finally:
         handle.close()  # releases the lock; the file stays, for the next run to take
+
+
+class StorageError(OSError):
+    """A file could not be written: disk full, quota, file size limit, I/O error.
+
+    `strerror` says what was being written, where, the space it needs and the space
+    free; `errno` is the underlying error's. The CLI exits with code 4 on it.
+    """
+
+
+def free_bytes(directory):
+    """Bytes free to this user on the disk of `directory`, or None if unknown."""
+    try:
+        return shutil.disk_usage(directory).free
+    except OSError:
+        return None
+
+
+@contextlib.contextmanager
+def writing(path, what, needed_bytes):
+    """Turns any failure to write `what` (e.g. "the backup of step 40") to `path`
+    into one `StorageError`.
+
+    Checks first that the disk has `needed_bytes` free, so a full disk is found before
+    a writer starts (h5py, failing halfway, leaves the HDF5 library in a state that
+    can crash the process at exit). Use it around `atomic_path`, which has already
+    removed the temporary file when the error arrives here.
+    """
+    path = os.fspath(path)
+    directory = os.path.dirname(os.path.abspath(path))
+    free = free_bytes(directory)
+    if free is not None and free < needed_bytes:
+        raise StorageError(errno.ENOSPC, _storage_message(
+            what, path, needed_bytes, free, os.strerror(errno.ENOSPC)))
+    try:
+        yield
+    except StorageError:
+        raise
+    except OSError as error:
+        # h5py's strerror is a page of HDF5 internals: the errno says it all.
+        reason = os.strerror(error.errno) if error.errno else str(error)
+        raise StorageError(error.errno, _storage_message(
+            what, path, needed_bytes, free_bytes(directory), reason)) from error
+
+
+def _storage_message(what, path, needed_bytes, free, reason):
+    free_text = "unknown" if free is None else f"{free / 2**20:.1f} MB"
+    return (
+        f"Cannot write {what} to {path!r}: {reason}. It needs about "
+        f"{needed_bytes / 2**20:.1f} MB; free on that disk: {free_text}. Nothing was "
+        "written there (a file that was there before is intact). Free some space, or "
+        "choose another directory, and run again."
+    )

@@ -32,8 +32,9 @@ import tensorflow as tf
 
 from keras_gans import callbacks as kg_callbacks
 from keras_gans import data, distribute, models
-from keras_gans.callbacks import NonFiniteGuard, non_finite_variable
-from keras_gans.io_utils import atomic_path, directory_lock, remove_if_present, write_bytes
+from keras_gans.callbacks import NonFiniteGuard, non_finite_variable, state_bytes
+from keras_gans.io_utils import (atomic_path, directory_lock, remove_if_present, write_bytes,
+                                 writing)
 
 PROGRESS_FILE = "progress.json"
 
@@ -144,12 +145,15 @@ class Backup(keras.callbacks.Callback):
                 "learning rate."
             )
         name = f"state-{step:010d}.weights.h5"
-        with atomic_path(os.path.join(self.directory, name)) as temporary:
+        path = os.path.join(self.directory, name)
+        with writing(path, f"the backup of step {step}", state_bytes(self.model)), \
+                atomic_path(path) as temporary:
             self.model.save_weights(temporary)
         progress = {"epoch": epoch, "steps_in_epoch": steps_in_epoch, "weights": name,
                     "step": step, "settings": self.settings}
-        write_bytes(os.path.join(self.directory, PROGRESS_FILE),
-                    json.dumps(progress).encode())
+        progress_path = os.path.join(self.directory, PROGRESS_FILE)
+        with writing(progress_path, f"the backup of step {step}", 4096):
+            write_bytes(progress_path, json.dumps(progress).encode())
         for old in glob.glob(os.path.join(self.directory, "state-*.weights.h5")):
             if os.path.basename(old) != name:
                 remove_if_present(old)
@@ -289,8 +293,7 @@ def run(variant, out_dir, epochs, dataset=None, batch_size=None, seed=0, data_di
             settings={"precision": precision, "batch_size": batch_size, "seed": seed,
                       "steps_per_epoch": steps_per_epoch},
         )
-        with atomic_path(os.path.join(out_dir, "model.keras")) as temporary:
-            model.save(temporary)
+        kg_callbacks.export(model, os.path.join(out_dir, "model.keras"), "the trained model")
     return model
 
 

@@ -1,6 +1,9 @@
 """The keras-gans command line, run as a user runs it: a real subprocess."""
 
 import os
+import re
+import resource
+import signal
 import subprocess
 import sys
 
@@ -48,3 +51,21 @@ def test_bad_requests_fail_with_a_clear_message_and_write_nothing(tmp_path):
     result = _run("sample", str(corrupt), "--out", str(tmp_path / "g.png"))
     assert result.returncode == 2 and "Cannot load" in result.stderr
     assert not (tmp_path / "g.png").exists()
+
+
+def test_a_write_failing_halfway_exits_with_code_4_a_clear_message_and_no_crash(tmp_path):
+    def limit_file_size():  # every file stops at 1 MB (EFBIG): a disk full mid-write
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (2**20, 2**20))
+
+    out = tmp_path / "run"
+    result = subprocess.run(
+        [sys.executable, "-m", "keras_gans.cli", "train", "gan", "--epochs", "1",
+         "--steps-per-epoch", "2", "--batch-size", "16", "--backup-every", "1",
+         "--num-samples", "4", "--verbose", "0", "--out", str(out)],
+        capture_output=True, text=True, env=ENV, timeout=600, preexec_fn=limit_file_size)
+    assert result.returncode == 4, result.stderr[-3000:]  # not a segfault (139)
+    assert re.search(r"keras-gans: error: Cannot write the backup of step 1 to '.*"
+                     r"state-0+1\.weights\.h5': File too large\. It needs about \d", result.stderr)
+    assert not (out / "backup" / "progress.json").exists()
+    assert not list(out.rglob(".*partial*"))

@@ -1,6 +1,7 @@
 """Exact resume after a crash, and the NaN guard (keras_gans.training). Every variant's
 resume of `fit_resumable` is in the battery (tests/harness.py, run_resume_test)."""
 
+import errno
 import json
 import os
 import signal
@@ -275,3 +276,41 @@ def test_backup_rotation_tolerates_a_state_removed_by_another_process(tmp_path, 
     monkeypatch.setattr(kg.training.glob, "glob", lambda pattern: [gone, *listing(pattern)])
     backup.save(0, 2)
     assert json.loads((tmp_path / "progress.json").read_text())["steps_in_epoch"] == 2
+
+
+def _backed_up_gan(directory):
+    model = _model(kg.GAN)
+    backup = kg.training.Backup(directory)
+    backup.set_model(model)
+    backup.save(0, 1)
+    return model, backup
+
+
+def test_a_full_disk_during_a_backup_is_one_clear_error_and_keeps_the_previous_backup(
+        tmp_path, monkeypatch):
+    model, backup = _backed_up_gan(tmp_path)
+    before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+
+    def disk_full(path, *args, **kwargs):
+        with open(path, "wb") as file:
+            file.write(b"half a state")
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(model, "save_weights", disk_full)
+    with pytest.raises(kg.io_utils.StorageError, match=r"Cannot write the backup of step 0 "
+                       r"to '.*state-0+\.weights\.h5': No space left on device\. It needs "
+                       r"about \d+\.\d MB; free on that disk: \d+\.\d MB"):
+        backup.save(0, 2)
+    assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before
+
+
+def test_a_disk_without_room_for_a_backup_is_refused_before_writing(tmp_path, monkeypatch):
+    model, backup = _backed_up_gan(tmp_path)
+    monkeypatch.setattr(kg.io_utils, "free_bytes", lambda directory: 1000)
+    monkeypatch.setattr(model, "save_weights", lambda *args: pytest.fail("written"))
+    with pytest.raises(kg.io_utils.StorageError, match=r"It needs about [1-9]\d*\.\d MB; "
+                       r"free on that disk: 0\.0 MB"):
+        backup.save(0, 2)
+    with pytest.raises(kg.io_utils.StorageError, match=r"Cannot write the trained model"):
+        kg.callbacks.export(model, tmp_path / "model.keras", "the trained model")
+    assert not (tmp_path / "model.keras").exists()
