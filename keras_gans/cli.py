@@ -16,7 +16,7 @@ import os
 import sys
 
 from keras_gans.distribute import PRECISIONS, STRATEGIES
-from keras_gans.io_utils import StorageError
+from keras_gans.io_utils import StorageError, zip_damage
 
 EXIT_STORAGE = 4  # a file could not be written (see the module's docstring)
 
@@ -139,6 +139,10 @@ def _load_model(path):
 
     if not os.path.isfile(path):
         raise ValueError(f"No such model file: {path!r}.")
+    damage = zip_damage(path)
+    if damage:
+        raise ValueError(f"The model file {path!r} is damaged: {damage}. Copy it again, "
+                         "or export it again from the run's checkpoint.")
     try:
         return keras.saving.load_model(path)
     except Exception as error:  # a truncated zip, a foreign config, missing weights...

@@ -5,10 +5,13 @@ same file, and a lock on a run's directory."""
 import contextlib
 import errno
 import fcntl
+import fnmatch
 import hashlib
 import os
 import shutil
 import tempfile
+import time
+import zipfile
 
 # Where keras-gans keeps what it downloads or computes once (presets, statistics).
 HOME_ENV_VAR = "KERAS_GANS_HOME"
@@ -57,6 +60,39 @@ def atomic_path(path):
         os.replace(temporary, path)
     finally:
         remove_if_present(temporary)
+
+
+# What `atomic_path` names its temporary files.
+PARTIAL_PATTERN = ".*.partial*"
+
+
+def remove_partial_files(directory, older_than_seconds=0):
+    """Removes the temporaries `atomic_path` left under `directory` when a process
+    was killed mid-write; only those older than `older_than_seconds` (a live writer's
+    temporary is younger). Returns the paths removed."""
+    removed = []
+    now = time.time()
+    for root, _, names in os.walk(os.fspath(directory)):
+        for name in fnmatch.filter(names, PARTIAL_PATTERN):
+            path = os.path.join(root, name)
+            with contextlib.suppress(FileNotFoundError):
+                if now - os.path.getmtime(path) >= older_than_seconds:
+                    remove_if_present(path)
+                    removed.append(path)
+    return removed
+
+
+def zip_damage(path):
+    """Why the zip file (e.g. `.keras`) at `path` is damaged, or None if it is whole."""
+    if not zipfile.is_zipfile(path):
+        return (f"it is not a complete zip archive ({os.path.getsize(path)} bytes; "
+                "truncated by an interrupted copy or download?)")
+    try:
+        with zipfile.ZipFile(path) as archive:
+            bad = archive.testzip()
+    except (zipfile.BadZipFile, OSError, EOFError) as error:
+        return f"its zip archive is unreadable ({error})"
+    return f"its member {bad!r} fails its CRC check" if bad else None
 
 
 def write_bytes(path, data):

@@ -33,8 +33,8 @@ import tensorflow as tf
 from keras_gans import callbacks as kg_callbacks
 from keras_gans import data, distribute, models
 from keras_gans.callbacks import NonFiniteGuard, non_finite_variable, state_bytes
-from keras_gans.io_utils import (atomic_path, directory_lock, remove_if_present, write_bytes,
-                                 writing)
+from keras_gans.io_utils import (atomic_path, directory_lock, remove_if_present,
+                                 remove_partial_files, sha256_of, write_bytes, writing)
 
 PROGRESS_FILE = "progress.json"
 
@@ -43,7 +43,8 @@ class Backup(keras.callbacks.Callback):
     """Writes the training state to `directory` every `every_n_steps` steps.
 
     The state is `state-<step>.weights.h5` (`model.save_weights`) and `progress.json`
-    naming it with the epoch and the steps done in that epoch; the json is replaced
+    naming it with the epoch and the steps done in that epoch, its sha256 (`restore`
+    refuses a file that no longer matches) and the run's settings; the json is replaced
     only after the weights are complete, and older states are deleted after that.
     A state with a NaN or inf weight is not written: `FloatingPointError` instead.
 
@@ -95,6 +96,16 @@ class Backup(keras.callbacks.Callback):
             return 0, 0
         self._check_settings(progress.get("settings", {}))
         weights = os.path.join(self.directory, progress["weights"])
+        if "sha256" in progress and os.path.isfile(weights):  # older backups have none
+            found = sha256_of(weights)
+            if found != progress["sha256"]:
+                raise ValueError(
+                    f"The backup {weights!r} is damaged: its sha256 is {found}, but "
+                    f"{PROGRESS_FILE} recorded {progress['sha256']} when it was written. "
+                    "Resuming from it would train on wrong weights. Delete the backup "
+                    "directory to start over (checkpoints/last.keras holds the last "
+                    "epoch's model)."
+                )
         try:
             model.load_weights(weights)
         except Exception as error:  # a foreign or damaged file: say which
@@ -150,7 +161,7 @@ class Backup(keras.callbacks.Callback):
                 atomic_path(path) as temporary:
             self.model.save_weights(temporary)
         progress = {"epoch": epoch, "steps_in_epoch": steps_in_epoch, "weights": name,
-                    "step": step, "settings": self.settings}
+                    "sha256": sha256_of(path), "step": step, "settings": self.settings}
         progress_path = os.path.join(self.directory, PROGRESS_FILE)
         with writing(progress_path, f"the backup of step {step}", 4096):
             write_bytes(progress_path, json.dumps(progress).encode())
@@ -286,6 +297,7 @@ def run(variant, out_dir, epochs, dataset=None, batch_size=None, seed=0, data_di
     # fit_resumable calls fit() once per epoch.
     model.set_total_steps(epochs * steps_per_epoch)
     with directory_lock(out_dir):  # a second run in out_dir is refused
+        remove_partial_files(out_dir)  # of a run killed mid-write
         fit_resumable(
             model, epoch_dataset, epochs=epochs, steps_per_epoch=steps_per_epoch,
             backup_dir=os.path.join(out_dir, "backup"), every_n_steps=backup_every,

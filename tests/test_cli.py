@@ -69,3 +69,18 @@ def test_a_write_failing_halfway_exits_with_code_4_a_clear_message_and_no_crash(
                      r"state-0+1\.weights\.h5': File too large\. It needs about \d", result.stderr)
     assert not (out / "backup" / "progress.json").exists()
     assert not list(out.rglob(".*partial*"))
+
+
+def test_a_truncated_model_file_is_reported_as_damaged(tmp_path):
+    import keras_gans as kg
+
+    model = kg.GAN(seed=0)
+    model.compile()
+    model.save(tmp_path / "whole.keras")
+    whole = (tmp_path / "whole.keras").read_bytes()
+    (tmp_path / "cut.keras").write_bytes(whole[:len(whole) // 2])
+    result = _run("sample", str(tmp_path / "cut.keras"), "--out", str(tmp_path / "g.png"))
+    assert result.returncode == 2
+    assert re.search(r"The model file '.*cut\.keras' is damaged: it is not a complete zip "
+                     rf"archive \({len(whole) // 2} bytes; truncated", result.stderr)
+    assert "File not found" not in result.stderr

@@ -314,3 +314,27 @@ def test_a_disk_without_room_for_a_backup_is_refused_before_writing(tmp_path, mo
     with pytest.raises(kg.io_utils.StorageError, match=r"Cannot write the trained model"):
         kg.callbacks.export(model, tmp_path / "model.keras", "the trained model")
     assert not (tmp_path / "model.keras").exists()
+
+
+def test_a_backup_with_flipped_bytes_is_refused_on_restore(tmp_path):
+    model, backup = _backed_up_gan(tmp_path)
+    weights = tmp_path / json.loads((tmp_path / "progress.json").read_text())["weights"]
+    damaged = bytearray(weights.read_bytes())
+    damaged[len(damaged) // 2:len(damaged) // 2 + 8] = bytes(
+        b ^ 0xFF for b in damaged[len(damaged) // 2:len(damaged) // 2 + 8])
+    weights.write_bytes(bytes(damaged))
+    with pytest.raises(ValueError, match=r"The backup '.*state-0+\.weights\.h5' is damaged: "
+                       r"its sha256 is [0-9a-f]{64}, but progress\.json recorded"):
+        kg.training.Backup(tmp_path).restore(_model(kg.GAN))
+
+
+def test_temporaries_of_a_killed_run_are_removed_by_the_next_run(tmp_path):
+    left = [tmp_path / "checkpoints" / ".last.keras.k2x9.partial.keras",
+            tmp_path / "backup" / ".state-0000000005.weights.h5.q1.partial.weights.h5"]
+    for path in left:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(b"half a file")
+    (tmp_path / "notes.partial.txt").write_text("the user's")
+    kg.training.run("gan", tmp_path, epochs=1, dataset="fashion_mnist", batch_size=16,
+                    steps_per_epoch=2, num_samples=4, verbose=0)
+    assert [p.name for p in tmp_path.rglob("*partial*")] == ["notes.partial.txt"]
