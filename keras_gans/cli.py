@@ -141,8 +141,8 @@ def _load_model(path):
         raise ValueError(f"No such model file: {path!r}.")
     damage = zip_damage(path)
     if damage:
-        raise ValueError(f"The model file {path!r} is damaged: {damage}. Copy it again, "
-                         "or export it again from the run's checkpoint.")
+        raise ValueError(f"Cannot load {path!r}: the file is damaged: {damage}. Copy "
+                         "it again, or export it again from the run's checkpoint.")
     try:
         return keras.saving.load_model(path)
     except Exception as error:  # a truncated zip, a foreign config, missing weights...

@@ -81,6 +81,6 @@ def test_a_truncated_model_file_is_reported_as_damaged(tmp_path):
     (tmp_path / "cut.keras").write_bytes(whole[:len(whole) // 2])
     result = _run("sample", str(tmp_path / "cut.keras"), "--out", str(tmp_path / "g.png"))
     assert result.returncode == 2
-    assert re.search(r"The model file '.*cut\.keras' is damaged: it is not a complete zip "
+    assert re.search(r"Cannot load '.*cut\.keras': the file is damaged: it is not a complete zip "
                      rf"archive \({len(whole) // 2} bytes; truncated", result.stderr)
     assert "File not found" not in result.stderr
