@@ -95,9 +95,11 @@ def zip_damage(path):
     return f"its member {bad!r} fails its CRC check" if bad else None
 
 
-def write_bytes(path, data):
-    """Writes `data` to `path` atomically."""
-    with atomic_path(path) as temporary:
+def write_bytes(path, data, what=None):
+    """Writes `data` to `path` atomically; a failed write raises `StorageError`
+    (`what` names the file in its message, by default its name)."""
+    what = what or os.path.basename(os.fspath(path))
+    with writing(path, what, len(data)), atomic_path(path) as temporary:
         with open(temporary, "wb") as file:
             file.write(data)
 

@@ -162,9 +162,8 @@ class Backup(keras.callbacks.Callback):
             self.model.save_weights(temporary)
         progress = {"epoch": epoch, "steps_in_epoch": steps_in_epoch, "weights": name,
                     "sha256": sha256_of(path), "step": step, "settings": self.settings}
-        progress_path = os.path.join(self.directory, PROGRESS_FILE)
-        with writing(progress_path, f"the backup of step {step}", 4096):
-            write_bytes(progress_path, json.dumps(progress).encode())
+        write_bytes(os.path.join(self.directory, PROGRESS_FILE),
+                    json.dumps(progress).encode(), f"the backup of step {step}")
         for old in glob.glob(os.path.join(self.directory, "state-*.weights.h5")):
             if os.path.basename(old) != name:
                 remove_if_present(old)

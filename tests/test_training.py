@@ -170,10 +170,10 @@ def _kill_in_epoch_end_window(point, monkeypatch):
     elif point == "during_the_end_work":
         return [KillAtEpochEnd()]
     elif point == "after_the_weights_before_progress_json":
-        def write_progress(path, data):
+        def write_progress(path, data, *args):
             if json.loads(data)["steps_in_epoch"] == 0:
                 raise Killed
-            kg.io_utils.write_bytes(path, data)
+            kg.io_utils.write_bytes(path, data, *args)
         monkeypatch.setattr(kg.training, "write_bytes", write_progress)
     elif point == "after_the_epoch_end_backup":
         monkeypatch.setattr(backup, "on_epoch_end", _after(

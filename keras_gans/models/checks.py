@@ -118,7 +118,8 @@ def _check_layout(images, image_shape, name, what, uses_batch_norm):
             f"{name} received a batch of one image, but its networks use batch "
             "normalization, whose batch statistics are undefined (zero variance) "
             "for a single example. Use a larger batch_size; if it is the last, "
-            "smaller batch of the data, batch with drop_remainder=True."
+            "smaller batch of the data, batch with drop_remainder=True or choose a "
+            "batch size that leaves no single image over (--batch-size)."
         )
     if tuple(images.shape[1:]) != image_shape:
         detail = (
