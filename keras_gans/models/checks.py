@@ -226,12 +226,15 @@ def check_every_batch(dataset, check_batch):
             check_batch(batch)
         except ValueError as error:
             raise ValueError(f"<{_REFUSED} {int(index)}>{error}</{_REFUSED}>") from None
-        return True
+        return flat
 
     def checked(index, element):
-        passed = tf.py_function(check, [index, *tf.nest.flatten(element)], Tout=tf.bool)
-        with tf.control_dependencies([passed]):
-            return tf.nest.map_structure(tf.identity, element)
+        # The batch passes through the check, so no train step can take it before.
+        flat = tf.nest.flatten(element)
+        passed = tf.py_function(check, [index, *flat], Tout=[t.dtype for t in flat])
+        for tensor, original in zip(passed, flat):
+            tensor.set_shape(original.shape)
+        return tf.nest.pack_sequence_as(element, passed)
 
     return dataset.enumerate().map(checked, num_parallel_calls=tf.data.AUTOTUNE,
                                    deterministic=True).prefetch(tf.data.AUTOTUNE)
