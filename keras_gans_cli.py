@@ -193,9 +193,12 @@ def native_logs_hidden():
         os.close(saved)
 
 
+EXIT_STORAGE = 4  # a file could not be written: disk full, quota, I/O error
+
+
 def main(argv=None):
     """Runs one command; returns the exit code (0, 2 for a refused request, 3 for a
-    diverged training)."""
+    diverged training, 4 for a file that could not be written)."""
     args = parser().parse_args(argv)
     if args.tf_logs or "TF_CPP_MIN_LOG_LEVEL" in os.environ:
         return _run(args)
@@ -206,6 +209,7 @@ def main(argv=None):
 
 def _run(args):
     from keras_gans import cli  # TensorFlow is imported from here on
+    from keras_gans.io_utils import StorageError
 
     try:
         cli.COMMANDS[args.command](args)
@@ -215,6 +219,13 @@ def _run(args):
     except FloatingPointError as error:
         print(f"keras-gans: error: {error}", file=sys.stderr)
         return 3
+    except StorageError as error:
+        print(f"keras-gans: error: {error.strerror}", file=sys.stderr)
+        # After a failed write h5py can leave the HDF5 library in a state that crashes
+        # the interpreter's exit (a segfault): leave at once instead.
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(EXIT_STORAGE)
     return 0
 
 

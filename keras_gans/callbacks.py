@@ -9,7 +9,7 @@ import keras
 import numpy as np
 
 from keras_gans.images import make_grid, encode_png
-from keras_gans.io_utils import write_bytes
+from keras_gans.io_utils import atomic_path, remove_if_present, write_bytes, writing
 
 
 class SampleGrid(keras.callbacks.Callback):
@@ -62,7 +62,7 @@ class SampleGrid(keras.callbacks.Callback):
         # Fail now, not after the first epoch, if the directory cannot be written.
         probe = os.path.join(self.directory, ".write-test")
         write_bytes(probe, b"")
-        os.remove(probe)
+        remove_if_present(probe)
         if self.log_dir is not None:
             import tensorflow as tf
 
@@ -292,10 +292,23 @@ class ModelExport(keras.callbacks.Callback):
         self.path = os.fspath(path)
 
     def on_epoch_end(self, epoch, logs=None):
-        from keras_gans.io_utils import atomic_path
+        export(self.model, self.path, f"the checkpoint of epoch {epoch + 1}")
 
-        with atomic_path(self.path) as temporary:
-            self.model.save(temporary)
+
+def state_bytes(model):
+    """About the bytes of `model`'s training state (what a backup or a `.keras` file
+    holds): its variables and those of its optimizers."""
+    variables = list(model.weights)
+    for name in getattr(model, "OPTIMIZERS", ()):
+        variables.extend(getattr(getattr(model, name, None), "variables", ()))
+    return sum(int(np.prod(variable.shape)) * 4 for variable in variables)  # float32
+
+
+def export(model, path, what="the model"):
+    """`model.save(path)`, atomically; a failed write (disk full, ...) raises one
+    `kg.io_utils.StorageError` that says what, where and how much space it needs."""
+    with writing(path, what, state_bytes(model)), atomic_path(path) as temporary:
+        model.save(temporary)
 
 
 class HistoryCSV(keras.callbacks.Callback):

@@ -5,6 +5,11 @@ The parser, `--help`, `--version` and the launcher are in the top-level module
 holds what each command does. `python -m keras_gans.cli` runs the same command line.
 Errors a user can fix are `ValueError`s phrased for the command line (flags, not Python
 arguments); the launcher prints them without a traceback and exits with code 2.
+
+Exit codes: 0 done; 2 a bad request or input (the message says what and how to fix
+it); 3 training diverged (a NaN or inf loss or weight; the last backup is intact);
+4 a file could not be written (disk full, quota, I/O error; the message says which
+file, where and how much space it needs; the last backup is intact).
 """
 
 import os
@@ -101,9 +106,14 @@ def _load_model(path):
     import keras
 
     import keras_gans  # noqa: F401 registers the variants for deserialization
+    from keras_gans.io_utils import zip_damage
 
     if not os.path.isfile(path):
         raise ValueError(f"No such model file: {path!r}.")
+    damage = zip_damage(path)
+    if damage:
+        raise ValueError(f"Cannot load {path!r}: the file is damaged: {damage}. Copy "
+                         "it again, or export it again from the run's checkpoint.")
     try:
         return keras.saving.load_model(path)
     except Exception as error:  # a truncated zip, a foreign config, missing weights...

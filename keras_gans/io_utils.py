@@ -1,9 +1,17 @@
-"""Writing files so that a crash never leaves a half-written one behind."""
+"""Files that survive crashes, full disks and concurrent processes: atomic writes, one
+clear error when a write fails, removals that tolerate another process removing the
+same file, and a lock on a run's directory."""
 
 import contextlib
+import errno
+import fcntl
+import fnmatch
 import hashlib
 import os
+import shutil
 import tempfile
+import time
+import zipfile
 
 # Where keras-gans keeps what it downloads or computes once (presets, statistics).
 HOME_ENV_VAR = "KERAS_GANS_HOME"
@@ -51,13 +59,47 @@ def atomic_path(path):
         os.chmod(temporary, 0o666 & ~umask)
         os.replace(temporary, path)
     finally:
-        if os.path.exists(temporary):
-            os.remove(temporary)
+        remove_if_present(temporary)
 
 
-def write_bytes(path, data):
-    """Writes `data` to `path` atomically."""
-    with atomic_path(path) as temporary:
+# What `atomic_path` names its temporary files.
+PARTIAL_PATTERN = ".*.partial*"
+
+
+def remove_partial_files(directory, older_than_seconds=0):
+    """Removes the temporaries `atomic_path` left under `directory` when a process
+    was killed mid-write; only those older than `older_than_seconds` (a live writer's
+    temporary is younger). Returns the paths removed."""
+    removed = []
+    now = time.time()
+    for root, _, names in os.walk(os.fspath(directory)):
+        for name in fnmatch.filter(names, PARTIAL_PATTERN):
+            path = os.path.join(root, name)
+            with contextlib.suppress(FileNotFoundError):
+                if now - os.path.getmtime(path) >= older_than_seconds:
+                    remove_if_present(path)
+                    removed.append(path)
+    return removed
+
+
+def zip_damage(path):
+    """Why the zip file (e.g. `.keras`) at `path` is damaged, or None if it is whole."""
+    if not zipfile.is_zipfile(path):
+        return (f"it is not a complete zip archive ({os.path.getsize(path)} bytes; "
+                "truncated by an interrupted copy or download?)")
+    try:
+        with zipfile.ZipFile(path) as archive:
+            bad = archive.testzip()
+    except (zipfile.BadZipFile, OSError, EOFError) as error:
+        return f"its zip archive is unreadable ({error})"
+    return f"its member {bad!r} fails its CRC check" if bad else None
+
+
+def write_bytes(path, data, what=None):
+    """Writes `data` to `path` atomically; a failed write raises `StorageError`
+    (`what` names the file in its message, by default its name)."""
+    what = what or os.path.basename(os.fspath(path))
+    with writing(path, what, len(data)), atomic_path(path) as temporary:
         with open(temporary, "wb") as file:
             file.write(data)
 
@@ -69,3 +111,101 @@ def sha256_of(path):
         for block in iter(lambda: file.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
+
+
+def remove_if_present(path):
+    """Removes the file `path` unless it is already gone (another process may have
+    removed it between our look and our removal)."""
+    with contextlib.suppress(FileNotFoundError):
+        os.remove(path)
+
+
+LOCK_FILE = ".lock"
+
+
+@contextlib.contextmanager
+def directory_lock(directory):
+    """Holds an exclusive lock on `directory` (its file `.lock`) while the block runs.
+
+    The lock is the kernel's (`flock`), released when the holding process ends,
+    however it ends: a lock file left by a killed process is simply taken over. The
+    file holds the holder's PID, for the message.
+
+    Raises:
+        ValueError: another process (or another open of the lock in this one) holds
+            the lock; the message names its PID.
+    """
+    path = os.path.join(os.fspath(directory), LOCK_FILE)
+    handle = open(path, "a+")
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        handle.seek(0)
+        holder = handle.read().strip() or "unknown"
+        handle.close()
+        raise ValueError(
+            f"Another keras-gans run (PID {holder}) is using {os.fspath(directory)!r}: "
+            "two runs in one output directory would overwrite each other's backups. "
+            "Wait for it to end or stop it, or choose another output directory (--out)."
+        ) from None
+    try:
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"{os.getpid()}\n")
+        handle.flush()
+        yield path
+    finally:
+        handle.close()  # releases the lock; the file stays, for the next run to take
+
+
+class StorageError(OSError):
+    """A file could not be written: disk full, quota, file size limit, I/O error.
+
+    `strerror` says what was being written, where, the space it needs and the space
+    free; `errno` is the underlying error's. The CLI exits with code 4 on it.
+    """
+
+
+def free_bytes(directory):
+    """Bytes free to this user on the disk of `directory`, or None if unknown."""
+    try:
+        return shutil.disk_usage(directory).free
+    except OSError:
+        return None
+
+
+@contextlib.contextmanager
+def writing(path, what, needed_bytes):
+    """Turns any failure to write `what` (e.g. "the backup of step 40") to `path`
+    into one `StorageError`.
+
+    Checks first that the disk has `needed_bytes` free, so a full disk is found before
+    a writer starts (h5py, failing halfway, leaves the HDF5 library in a state that
+    can crash the process at exit). Use it around `atomic_path`, which has already
+    removed the temporary file when the error arrives here.
+    """
+    path = os.fspath(path)
+    directory = os.path.dirname(os.path.abspath(path))
+    free = free_bytes(directory)
+    if free is not None and free < needed_bytes:
+        raise StorageError(errno.ENOSPC, _storage_message(
+            what, path, needed_bytes, free, os.strerror(errno.ENOSPC)))
+    try:
+        yield
+    except StorageError:
+        raise
+    except OSError as error:
+        # h5py's strerror is a page of HDF5 internals: the errno says it all.
+        reason = os.strerror(error.errno) if error.errno else str(error)
+        raise StorageError(error.errno, _storage_message(
+            what, path, needed_bytes, free_bytes(directory), reason)) from error
+
+
+def _storage_message(what, path, needed_bytes, free, reason):
+    free_text = "unknown" if free is None else f"{free / 2**20:.1f} MB"
+    return (
+        f"Cannot write {what} to {path!r}: {reason}. It needs about "
+        f"{needed_bytes / 2**20:.1f} MB; free on that disk: {free_text}. Nothing was "
+        "written there (a file that was there before is intact). Free some space, or "
+        "choose another directory, and run again."
+    )

@@ -32,8 +32,9 @@ import tensorflow as tf
 
 from keras_gans import callbacks as kg_callbacks
 from keras_gans import data, distribute, models
-from keras_gans.callbacks import NonFiniteGuard, non_finite_variable
-from keras_gans.io_utils import atomic_path, write_bytes
+from keras_gans.callbacks import NonFiniteGuard, non_finite_variable, state_bytes
+from keras_gans.io_utils import (atomic_path, directory_lock, remove_if_present,
+                                 remove_partial_files, sha256_of, write_bytes, writing)
 
 PROGRESS_FILE = "progress.json"
 
@@ -42,46 +43,69 @@ class Backup(keras.callbacks.Callback):
     """Writes the training state to `directory` every `every_n_steps` steps.
 
     The state is `state-<step>.weights.h5` (`model.save_weights`) and `progress.json`
-    naming it with the epoch and the steps done in that epoch; the json is replaced
+    naming it with the epoch and the steps done in that epoch, its sha256 (`restore`
+    refuses a file that no longer matches) and the run's settings; the json is replaced
     only after the weights are complete, and older states are deleted after that.
     A state with a NaN or inf weight is not written: `FloatingPointError` instead.
+
+    The last step of an epoch is never backed up on its own: its epoch-end backup
+    follows the epoch's end work (sample grid, export, ...), so a run killed in between
+    resumes from an earlier step and does that work again, never from a state that
+    claims a finished epoch whose end work was lost.
 
     Args:
         directory: str, the backup directory.
         every_n_steps: int, defaults to 100.
+        steps_per_epoch: int or None (default: unknown, every n-th step is backed up).
+        settings: dict or None. The run's settings that the training state depends
+            on (e.g. `{"precision": "float32"}`), recorded with each state; `restore`
+            refuses a backup recorded with other values.
     """
 
-    def __init__(self, directory, every_n_steps=100):
+    def __init__(self, directory, every_n_steps=100, steps_per_epoch=None, settings=None):
         super().__init__()
         if not isinstance(every_n_steps, int) or every_n_steps <= 0:
             raise ValueError(f"`every_n_steps` must be a positive int. Received: {every_n_steps!r}")
         self.directory = os.fspath(directory)
         self.every_n_steps = every_n_steps
+        self.steps_per_epoch = steps_per_epoch
+        self.settings = dict(settings or {})
         self.step_offset = 0  # steps of the current epoch done before this fit() call
         self._epoch = 0
 
     def progress(self):
-        """`(epoch, steps_done_in_epoch, weights_file)` of the last backup, or None."""
+        """The contents of the last backup's `progress.json` (a dict), or None."""
         path = os.path.join(self.directory, PROGRESS_FILE)
         if not os.path.exists(path):
             return None
         try:
             with open(path) as file:
                 progress = json.load(file)
-            weights = os.path.join(self.directory, progress["weights"])
-            return int(progress["epoch"]), int(progress["steps_in_epoch"]), weights
+            int(progress["epoch"]), int(progress["steps_in_epoch"]), str(progress["weights"])
         except (OSError, ValueError, KeyError, TypeError) as error:
             raise ValueError(
                 f"The backup in {self.directory!r} is unreadable ({error}). Delete the "
                 "directory to start over."
             ) from error
+        return progress
 
     def restore(self, model):
         """Loads the last backup into `model`; returns `(epoch, steps_done_in_epoch)`."""
         progress = self.progress()
         if progress is None:
             return 0, 0
-        epoch, steps, weights = progress
+        self._check_settings(progress.get("settings", {}))
+        weights = os.path.join(self.directory, progress["weights"])
+        if "sha256" in progress and os.path.isfile(weights):  # older backups have none
+            found = sha256_of(weights)
+            if found != progress["sha256"]:
+                raise ValueError(
+                    f"The backup {weights!r} is damaged: its sha256 is {found}, but "
+                    f"{PROGRESS_FILE} recorded {progress['sha256']} when it was written. "
+                    "Resuming from it would train on wrong weights. Delete the backup "
+                    "directory to start over (checkpoints/last.keras holds the last "
+                    "epoch's model)."
+                )
         try:
             model.load_weights(weights)
         except Exception as error:  # a foreign or damaged file: say which
@@ -90,15 +114,30 @@ class Backup(keras.callbacks.Callback):
                 f"{type(model).__name__}: {error}. It was written by another model or "
                 "is damaged; delete the backup directory to start over."
             ) from error
-        return epoch, steps
+        return int(progress["epoch"]), int(progress["steps_in_epoch"])
+
+    def _check_settings(self, recorded):
+        changed = [name for name, value in self.settings.items()
+                   if name in recorded and recorded[name] != value]
+        if changed:
+            was = ", ".join(f"{name}={recorded[name]!r}" for name in changed)
+            now = ", ".join(f"{name}={self.settings[name]!r}" for name in changed)
+            flags = " ".join(f"--{name.replace('_', '-')} {recorded[name]}" for name in changed)
+            raise ValueError(
+                f"The backup in {self.directory!r} was written with {was}; this run asks "
+                f"for {now}. Resuming would silently change the training state (a new "
+                "precision, for one, drops the optimizers' moments). Resume with the "
+                f"same setting ({flags}), or use another output directory for a new run."
+            )
 
     def on_epoch_begin(self, epoch, logs=None):
         self._epoch = epoch
 
     def on_train_batch_end(self, batch, logs=None):
         step = int(self.model.step_counter.numpy())
-        if step % self.every_n_steps == 0:
-            self.save(self._epoch, self.step_offset + batch + 1)
+        steps_in_epoch = self.step_offset + batch + 1
+        if step % self.every_n_steps == 0 and steps_in_epoch != self.steps_per_epoch:
+            self.save(self._epoch, steps_in_epoch)
 
     def on_epoch_end(self, epoch, logs=None):
         self.step_offset = 0
@@ -117,19 +156,21 @@ class Backup(keras.callbacks.Callback):
                 "learning rate."
             )
         name = f"state-{step:010d}.weights.h5"
-        with atomic_path(os.path.join(self.directory, name)) as temporary:
+        path = os.path.join(self.directory, name)
+        with writing(path, f"the backup of step {step}", state_bytes(self.model)), \
+                atomic_path(path) as temporary:
             self.model.save_weights(temporary)
         progress = {"epoch": epoch, "steps_in_epoch": steps_in_epoch, "weights": name,
-                    "step": step}
+                    "sha256": sha256_of(path), "step": step, "settings": self.settings}
         write_bytes(os.path.join(self.directory, PROGRESS_FILE),
-                    json.dumps(progress).encode())
+                    json.dumps(progress).encode(), f"the backup of step {step}")
         for old in glob.glob(os.path.join(self.directory, "state-*.weights.h5")):
             if os.path.basename(old) != name:
-                os.remove(old)
+                remove_if_present(old)
 
 
 def fit_resumable(model, epoch_dataset, epochs, steps_per_epoch, backup_dir,
-                  every_n_steps=100, callbacks=(), verbose=1):
+                  every_n_steps=100, callbacks=(), verbose=1, settings=None):
     """Trains `model` for `epochs`, resuming from `backup_dir` if a backup is there.
 
     Args:
@@ -142,11 +183,14 @@ def fit_resumable(model, epoch_dataset, epochs, steps_per_epoch, backup_dir,
         every_n_steps: int, defaults to 100. Steps between backups.
         callbacks: further Keras callbacks (sample grids, TensorBoard, ...).
         verbose: Keras's `verbose`.
+        settings: dict or None, the run's settings the training state depends on
+            (`Backup`): a backup recorded with other values is refused (ValueError).
 
     Returns:
         dict of every logged metric, one value per epoch trained by this call.
     """
-    backup = Backup(backup_dir, every_n_steps=every_n_steps)
+    backup = Backup(backup_dir, every_n_steps=every_n_steps, steps_per_epoch=steps_per_epoch,
+                    settings=settings)
     epoch, steps_done = backup.restore(model)
     if epoch >= epochs:
         return {}
@@ -154,6 +198,12 @@ def fit_resumable(model, epoch_dataset, epochs, steps_per_epoch, backup_dir,
     callbacks = [NonFiniteGuard(), *callbacks, backup]
     history = {}
     while epoch < epochs:
+        if steps_done >= steps_per_epoch:
+            # A backup of an epoch's last step (written by earlier versions before its
+            # end work was done): only the end work is left; its losses are unknown.
+            _end_epoch(model, callbacks, epoch)
+            epoch, steps_done = epoch + 1, 0
+            continue
         backup.step_offset = steps_done
         # One fit() per epoch, so each epoch reads its own data from its first
         # unfinished step (Keras would restart a resumed epoch from its first batch).
@@ -169,6 +219,15 @@ def fit_resumable(model, epoch_dataset, epochs, steps_per_epoch, backup_dir,
             history.setdefault(name, []).extend(values)
         epoch, steps_done = epoch + 1, 0
     return history
+
+
+def _end_epoch(model, callbacks, epoch):
+    """Runs `callbacks`' epoch-end work for `epoch` of `model` without a training step."""
+    callback_list = keras.callbacks.CallbackList(list(callbacks), model=model)
+    callback_list.on_train_begin()
+    callback_list.on_epoch_begin(epoch)
+    callback_list.on_epoch_end(epoch, {})
+    callback_list.on_train_end()
 
 
 def epoch_seed(seed, epoch):
@@ -247,13 +306,16 @@ def run(variant, out_dir, epochs, dataset=None, batch_size=None, seed=0, data_di
     # A schedule over the whole run (CycleGAN's decay to zero) needs its length now:
     # fit_resumable calls fit() once per epoch.
     model.set_total_steps(epochs * steps_per_epoch)
-    fit_resumable(
-        model, epoch_dataset, epochs=epochs, steps_per_epoch=steps_per_epoch,
-        backup_dir=os.path.join(out_dir, "backup"), every_n_steps=backup_every,
-        callbacks=[*callbacks, *_run_callbacks(out_dir, num_samples)], verbose=verbose,
-    )
-    with atomic_path(os.path.join(out_dir, "model.keras")) as temporary:
-        model.save(temporary)
+    with directory_lock(out_dir):  # a second run in out_dir is refused
+        remove_partial_files(out_dir)  # of a run killed mid-write
+        fit_resumable(
+            model, epoch_dataset, epochs=epochs, steps_per_epoch=steps_per_epoch,
+            backup_dir=os.path.join(out_dir, "backup"), every_n_steps=backup_every,
+            callbacks=[*callbacks, *_run_callbacks(out_dir, num_samples)], verbose=verbose,
+            settings={"precision": precision, "batch_size": batch_size, "seed": seed,
+                      "steps_per_epoch": steps_per_epoch},
+        )
+        kg_callbacks.export(model, os.path.join(out_dir, "model.keras"), "the trained model")
     return model
 
 

@@ -1,6 +1,9 @@
 """The keras-gans command line, run as a user runs it: a real subprocess."""
 
 import os
+import re
+import resource
+import signal
 import subprocess
 import sys
 
@@ -273,3 +276,36 @@ def test_train_cyclegan_on_two_folders_of_your_own(tmp_path, capsys):
                            "--dataset-b", str(paintings), "--out", str(tmp_path / "no"))
     assert code == 2 and "dcgan trains on one dataset: use --dataset" in error
     assert not (tmp_path / "no").exists()
+
+
+def test_a_write_failing_halfway_exits_with_code_4_a_clear_message_and_no_crash(tmp_path):
+    def limit_file_size():  # every file stops at 1 MB (EFBIG): a disk full mid-write
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (2**20, 2**20))
+
+    out = tmp_path / "run"
+    result = subprocess.run(
+        [sys.executable, "-m", "keras_gans.cli", "train", "gan", "--epochs", "1",
+         "--steps-per-epoch", "2", "--batch-size", "16", "--backup-every", "1",
+         "--num-samples", "4", "--verbose", "0", "--out", str(out)],
+        capture_output=True, text=True, env=ENV, timeout=600, preexec_fn=limit_file_size)
+    assert result.returncode == 4, result.stderr[-3000:]  # not a segfault (139)
+    assert re.search(r"keras-gans: error: Cannot write the backup of step 1 to '.*"
+                     r"state-0+1\.weights\.h5': File too large\. It needs about \d", result.stderr)
+    assert not (out / "backup" / "progress.json").exists()
+    assert not list(out.rglob(".*partial*"))
+
+
+def test_a_truncated_model_file_is_reported_as_damaged(tmp_path):
+    import keras_gans as kg
+
+    model = kg.GAN(seed=0)
+    model.compile()
+    model.save(tmp_path / "whole.keras")
+    whole = (tmp_path / "whole.keras").read_bytes()
+    (tmp_path / "cut.keras").write_bytes(whole[:len(whole) // 2])
+    result = _run("sample", str(tmp_path / "cut.keras"), "--out", str(tmp_path / "g.png"))
+    assert result.returncode == 2
+    assert re.search(r"Cannot load '.*cut\.keras': the file is damaged: it is not a complete zip "
+                     rf"archive \({len(whole) // 2} bytes; truncated", result.stderr)
+    assert "File not found" not in result.stderr

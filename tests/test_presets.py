@@ -11,6 +11,7 @@ import socket
 import subprocess
 import sys
 import threading
+import time
 
 import keras
 import numpy as np
@@ -60,6 +61,7 @@ class _Server:
         self.files = files
         self.requests = []
         self.cut_short = set()
+        self.slow = set()  # served one byte every 50 ms, for 5 s
         server = self
 
         class Handler(http.server.BaseHTTPRequestHandler):
@@ -75,7 +77,22 @@ class _Server:
                 if self.path in server.cut_short:  # the connection drops halfway
                     body = body[: len(body) // 2]
                     self.close_connection = True
+                if self.path in server.slow:
+                    self._trickle(body)
+                    return
                 self.wfile.write(body)
+
+            def _trickle(self, body):  # for 5 s at most, then the connection drops
+                end = time.monotonic() + 5
+                for index in range(len(body)):
+                    if time.monotonic() > end:
+                        return
+                    try:
+                        self.wfile.write(body[index:index + 1])
+                        self.wfile.flush()
+                    except OSError:  # the client gave up
+                        return
+                    time.sleep(0.05)
 
             def log_message(self, *args):
                 pass
@@ -223,6 +240,56 @@ def test_damaged_cache_file_is_replaced_by_a_fresh_download(
         file.write(b"garbage")
     assert kg.presets.resolve(TEST_PRESET) == path
     assert kg.presets.sha256_of(path) == sha256 and len(server.requests) == 2
+
+
+def test_a_damaged_cache_file_removed_by_another_process_meanwhile_is_no_error(
+        monkeypatch, server, home, tiny_preset_bytes):
+    server.files["/tiny.keras"] = tiny_preset_bytes
+    sha256 = hashlib.sha256(tiny_preset_bytes).hexdigest()
+    _register(monkeypatch, server.url + "/tiny.keras", sha256)
+    path = kg.presets.resolve(TEST_PRESET)
+    hash_of = loader.sha256_of
+
+    def hash_then_lose_the_race(file):  # another process removes it after our look
+        digest = "0" * 64 if file == path else hash_of(file)
+        if file == path and os.path.exists(path):
+            os.remove(path)
+        return digest
+
+    monkeypatch.setattr(loader, "sha256_of", hash_then_lose_the_race)
+    assert kg.presets.resolve(TEST_PRESET) == path
+    assert hash_of(path) == sha256
+
+
+def test_a_slow_server_is_given_up_at_the_overall_deadline(
+        monkeypatch, server, home, tiny_preset_bytes):
+    server.files["/tiny.keras"] = tiny_preset_bytes
+    server.slow.add("/tiny.keras")  # each byte in time for the read timeout: only the
+    monkeypatch.setattr(loader, "DOWNLOAD_DEADLINE_SECONDS", 1)  # deadline can stop it
+    _register(monkeypatch, server.url + "/tiny.keras",
+              hashlib.sha256(tiny_preset_bytes).hexdigest())
+    start = time.monotonic()
+    with pytest.raises(ValueError, match=rf"took longer than 1 s: \d+ of "
+                       rf"{len(tiny_preset_bytes)} bytes arrived\. Nothing was written"):
+        kg.presets.resolve(TEST_PRESET)
+    assert time.monotonic() - start < 10
+    assert _cache_files(home) == []
+
+
+def test_temporaries_of_a_killed_download_are_removed_once_surely_abandoned(
+        monkeypatch, server, home, tiny_preset_bytes):
+    server.files["/tiny.keras"] = tiny_preset_bytes
+    _register(monkeypatch, server.url + "/tiny.keras",
+              hashlib.sha256(tiny_preset_bytes).hexdigest())
+    (home / "presets").mkdir(parents=True)
+    abandoned, live = home / "presets" / ".a.keras.x1.partial.keras", \
+        home / "presets" / ".b.keras.x2.partial.keras"
+    abandoned.write_bytes(b"half")
+    live.write_bytes(b"half")
+    old = time.time() - 2 * loader.DOWNLOAD_DEADLINE_SECONDS - 60
+    os.utime(abandoned, (old, old))
+    path = kg.presets.resolve(TEST_PRESET)
+    assert _cache_files(home) == sorted([live.name, os.path.basename(path)])
 
 
 def test_server_that_is_down_gives_a_clear_error(monkeypatch, home):

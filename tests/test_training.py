@@ -1,6 +1,7 @@
 """Exact resume after a crash, and the NaN guard (keras_gans.training). Every variant's
 resume of `fit_resumable` is in the battery (tests/harness.py, run_resume_test)."""
 
+import errno
 import json
 import os
 import signal
@@ -22,38 +23,56 @@ def _model(variant):
     return model
 
 
-def test_cli_run_killed_with_sigkill_resumes_to_the_same_weights(tmp_path):
-    def command(out):
-        return [sys.executable, "-m", "keras_gans.cli", "train", "dcgan", "--epochs", "2",
-                "--steps-per-epoch", "20", "--batch-size", "16", "--backup-every", "5",
-                "--deterministic", "--num-samples", "4", "--verbose", "0", "--out", str(out)]
+def _train_command(out):
+    return [sys.executable, "-m", "keras_gans.cli", "train", "dcgan", "--epochs", "2",
+            "--steps-per-epoch", "20", "--batch-size", "16", "--backup-every", "5",
+            "--deterministic", "--num-samples", "4", "--verbose", "0", "--out", str(out)]
 
-    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2")
-    done = subprocess.run(command(tmp_path / "a"), env=env, capture_output=True, text=True,
+
+TRAIN_ENV = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2")
+
+
+@pytest.fixture(scope="module")
+def uninterrupted_cli_run(tmp_path_factory):
+    out = tmp_path_factory.mktemp("uninterrupted")
+    done = subprocess.run(_train_command(out), env=TRAIN_ENV, capture_output=True, text=True,
                           timeout=600)
     assert done.returncode == 0, done.stderr[-2000:]
+    return keras.saving.load_model(out / "model.keras")
 
-    victim = subprocess.Popen(command(tmp_path / "b"), env=env, stdout=subprocess.DEVNULL,
-                              stderr=subprocess.DEVNULL)
-    progress_file = tmp_path / "b" / "backup" / "progress.json"
+
+def _mid_epoch(out):  # the backup after step 25 is written
+    progress = out / "backup" / "progress.json"
+    return progress.exists() and json.loads(progress.read_text())["step"] >= 25
+
+
+def _exporting_the_checkpoint(out):  # epoch 1's end work: step 20's backup came before
+    return any(path.name.startswith(".last.keras.")
+               for path in (out / "checkpoints").glob(".*"))
+
+
+@pytest.mark.parametrize("moment", [_mid_epoch, _exporting_the_checkpoint],
+                         ids=["mid_epoch", "exporting_the_checkpoint"])
+def test_cli_run_killed_with_sigkill_resumes_to_the_same_weights(
+        moment, uninterrupted_cli_run, tmp_path):
+    victim = subprocess.Popen(_train_command(tmp_path), env=TRAIN_ENV,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.time() + 600
     while time.time() < deadline and victim.poll() is None:
-        if progress_file.exists() and json.loads(progress_file.read_text())["step"] >= 25:
+        if moment(tmp_path):
             victim.send_signal(signal.SIGKILL)
             break
-        time.sleep(0.02)
+        time.sleep(0.005)
     victim.wait(timeout=60)
     assert victim.returncode == -signal.SIGKILL, "the run finished before it could be killed"
-    assert not (tmp_path / "b" / "model.keras").exists()
-    assert json.loads(progress_file.read_text())["steps_in_epoch"] > 0  # killed mid-epoch
+    assert not (tmp_path / "model.keras").exists()
 
-    resumed = subprocess.run(command(tmp_path / "b"), env=env, capture_output=True, text=True,
-                             timeout=600)
+    resumed = subprocess.run(_train_command(tmp_path), env=TRAIN_ENV, capture_output=True,
+                             text=True, timeout=600)
     assert resumed.returncode == 0, resumed.stderr[-2000:]
-    a = keras.saving.load_model(tmp_path / "a" / "model.keras")
-    b = keras.saving.load_model(tmp_path / "b" / "model.keras")
-    assert int(b.step_counter.numpy()) == 40
-    for x, y in zip(weights_of(a), weights_of(b)):
+    model = keras.saving.load_model(tmp_path / "model.keras")
+    assert int(model.step_counter.numpy()) == 40
+    for x, y in zip(weights_of(uninterrupted_cli_run), weights_of(model)):
         np.testing.assert_array_equal(x, y)
 
 
@@ -111,3 +130,211 @@ def test_a_damaged_backup_gives_a_clear_error(tmp_path):
     with pytest.raises(ValueError, match="unreadable"):
         kg.training.fit_resumable(model, lambda e: None, epochs=2, steps_per_epoch=1,
                                   backup_dir=tmp_path, verbose=0)
+
+
+class Killed(Exception):
+    """Stands for a SIGKILL at one point of a run."""
+
+
+def _fit_gan(model, directory, images, epochs=2, callbacks=()):
+    """2 epochs of 4 steps, a backup every 2 steps: each epoch's last step is one."""
+    def epoch_dataset(epoch):
+        return tf.data.Dataset.from_tensor_slices(images).shuffle(64, seed=epoch).batch(16)
+
+    return kg.training.fit_resumable(model, epoch_dataset, epochs=epochs, steps_per_epoch=4,
+                                     backup_dir=directory, every_n_steps=2,
+                                     callbacks=callbacks, verbose=0)
+
+
+def _after(method, condition):
+    """`method` followed by a kill when `condition(backup, *args)` holds."""
+    def wrapped(self, *args, **kwargs):
+        method(self, *args, **kwargs)
+        if condition(self, *args):
+            raise Killed
+    return wrapped
+
+
+class KillAtEpochEnd(keras.callbacks.Callback):  # while the sample grid, export... run
+    def on_epoch_end(self, epoch, logs=None):
+        raise Killed
+
+
+def _kill_in_epoch_end_window(point, monkeypatch):
+    """Patches `kg.training.Backup` so that the first epoch end is killed at `point`;
+    returns the extra callbacks of the killed run."""
+    backup = kg.training.Backup
+    if point == "after_the_last_steps_backup":
+        monkeypatch.setattr(backup, "on_train_batch_end", _after(
+            backup.on_train_batch_end, lambda self, batch, *_: batch == 3))
+    elif point == "during_the_end_work":
+        return [KillAtEpochEnd()]
+    elif point == "after_the_weights_before_progress_json":
+        def write_progress(path, data, *args):
+            if json.loads(data)["steps_in_epoch"] == 0:
+                raise Killed
+            kg.io_utils.write_bytes(path, data, *args)
+        monkeypatch.setattr(kg.training, "write_bytes", write_progress)
+    elif point == "after_the_epoch_end_backup":
+        monkeypatch.setattr(backup, "on_epoch_end", _after(
+            backup.on_epoch_end, lambda self, epoch, *_: epoch == 0))
+    return []
+
+
+@pytest.mark.parametrize("point", ["after_the_last_steps_backup", "during_the_end_work",
+                                   "after_the_weights_before_progress_json",
+                                   "after_the_epoch_end_backup"])
+def test_a_run_killed_in_the_epoch_end_window_resumes_to_the_same_weights(
+        point, fashion_images, tmp_path, monkeypatch):
+    images = fashion_images[:64]
+    reference = _model(kg.GAN)
+    _fit_gan(reference, tmp_path / "a", images)
+
+    killed = _model(kg.GAN)
+    with monkeypatch.context() as patch:
+        callbacks = _kill_in_epoch_end_window(point, patch)
+        with pytest.raises(Killed):
+            _fit_gan(killed, tmp_path / "b", images, callbacks=callbacks)
+    ends = []
+    resumed = _model(kg.GAN)  # as a new process would
+    _fit_gan(resumed, tmp_path / "b", images, callbacks=[keras.callbacks.LambdaCallback(
+        on_epoch_end=lambda epoch, logs: ends.append(epoch))])
+    assert ends == ([1] if point == "after_the_epoch_end_backup" else [0, 1])
+    assert int(resumed.step_counter.numpy()) == 8
+    for x, y in zip(weights_of(reference), weights_of(resumed)):
+        np.testing.assert_array_equal(x, y)
+
+
+def test_a_backup_of_an_epochs_last_step_without_its_end_work_is_finished_on_resume(
+        fashion_images, tmp_path):
+    """Earlier versions backed up an epoch's last step before its end work: a run killed
+    then must finish that work on resume, not fail with "The dataset is empty"."""
+    images = fashion_images[:64]
+    reference = _model(kg.GAN)
+    _fit_gan(reference, tmp_path / "a", images)
+
+    killed = _model(kg.GAN)
+    with pytest.raises(Killed):
+        _fit_gan(killed, tmp_path / "b", images, callbacks=[KillAtEpochEnd()])
+    backup = kg.training.Backup(tmp_path / "b")
+    backup.set_model(killed)
+    backup.save(0, 4)  # what earlier versions left: epoch 0, all 4 steps done
+    ends = []
+    resumed = _model(kg.GAN)
+    _fit_gan(resumed, tmp_path / "b", images, callbacks=[keras.callbacks.LambdaCallback(
+        on_epoch_end=lambda epoch, logs: ends.append(epoch))])
+    assert ends == [0, 1]
+    for x, y in zip(weights_of(reference), weights_of(resumed)):
+        np.testing.assert_array_equal(x, y)
+
+
+def test_resuming_with_another_precision_is_refused_naming_the_flag(tmp_path):
+    options = dict(dataset="fashion_mnist", batch_size=16, steps_per_epoch=2, backup_every=1,
+                   num_samples=4, verbose=0)
+    kg.training.run("gan", tmp_path, epochs=1, **options)
+    progress = (tmp_path / "backup" / "progress.json").read_text()
+    try:
+        with pytest.raises(ValueError, match=r"precision='float32'; this run asks for "
+                           r"precision='mixed_float16'.*\(--precision float32\)"):
+            kg.training.run("gan", tmp_path, epochs=2, precision="mixed_float16", **options)
+    finally:
+        kg.distribute.set_precision("float32")
+    assert (tmp_path / "backup" / "progress.json").read_text() == progress
+    with pytest.raises(ValueError, match=r"batch_size=16.*--batch-size 16"):
+        kg.training.run("gan", tmp_path, epochs=2, **dict(options, batch_size=32))
+    kg.training.run("gan", tmp_path, epochs=2, **options)  # the same settings resume
+    assert json.loads((tmp_path / "backup" / "progress.json").read_text())["step"] == 4
+
+
+def test_a_second_run_in_the_same_directory_is_refused_naming_the_first(tmp_path):
+    options = dict(dataset="fashion_mnist", batch_size=16, steps_per_epoch=2, num_samples=4,
+                   verbose=0)
+    with kg.io_utils.directory_lock(tmp_path):  # held as a running `keras-gans train` holds it
+        with pytest.raises(ValueError, match=rf"Another keras-gans run \(PID {os.getpid()}\) "
+                           r"is using .*choose another output directory \(--out\)"):
+            kg.training.run("gan", tmp_path, epochs=1, **options)
+    assert not (tmp_path / "backup").exists()
+    kg.training.run("gan", tmp_path, epochs=1, **options)  # released: the next run trains
+    assert (tmp_path / "model.keras").is_file()
+
+
+def test_a_lock_left_by_a_killed_run_is_taken_over(tmp_path):
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    (tmp_path / kg.io_utils.LOCK_FILE).write_text(f"{dead.pid}\n")
+    with kg.io_utils.directory_lock(tmp_path) as lock:
+        assert open(lock).read() == f"{os.getpid()}\n"
+
+
+def test_backup_rotation_tolerates_a_state_removed_by_another_process(tmp_path, monkeypatch):
+    model = _model(kg.GAN)
+    backup = kg.training.Backup(tmp_path)
+    backup.set_model(model)
+    backup.save(0, 1)
+    gone = str(tmp_path / "state-0000000099.weights.h5")  # listed, then removed elsewhere
+    listing = kg.training.glob.glob
+    monkeypatch.setattr(kg.training.glob, "glob", lambda pattern: [gone, *listing(pattern)])
+    backup.save(0, 2)
+    assert json.loads((tmp_path / "progress.json").read_text())["steps_in_epoch"] == 2
+
+
+def _backed_up_gan(directory):
+    model = _model(kg.GAN)
+    backup = kg.training.Backup(directory)
+    backup.set_model(model)
+    backup.save(0, 1)
+    return model, backup
+
+
+def test_a_full_disk_during_a_backup_is_one_clear_error_and_keeps_the_previous_backup(
+        tmp_path, monkeypatch):
+    model, backup = _backed_up_gan(tmp_path)
+    before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+
+    def disk_full(path, *args, **kwargs):
+        with open(path, "wb") as file:
+            file.write(b"half a state")
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(model, "save_weights", disk_full)
+    with pytest.raises(kg.io_utils.StorageError, match=r"Cannot write the backup of step 0 "
+                       r"to '.*state-0+\.weights\.h5': No space left on device\. It needs "
+                       r"about \d+\.\d MB; free on that disk: \d+\.\d MB"):
+        backup.save(0, 2)
+    assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before
+
+
+def test_a_disk_without_room_for_a_backup_is_refused_before_writing(tmp_path, monkeypatch):
+    model, backup = _backed_up_gan(tmp_path)
+    monkeypatch.setattr(kg.io_utils, "free_bytes", lambda directory: 1000)
+    monkeypatch.setattr(model, "save_weights", lambda *args: pytest.fail("written"))
+    with pytest.raises(kg.io_utils.StorageError, match=r"It needs about [1-9]\d*\.\d MB; "
+                       r"free on that disk: 0\.0 MB"):
+        backup.save(0, 2)
+    with pytest.raises(kg.io_utils.StorageError, match=r"Cannot write the trained model"):
+        kg.callbacks.export(model, tmp_path / "model.keras", "the trained model")
+    assert not (tmp_path / "model.keras").exists()
+
+
+def test_a_backup_with_flipped_bytes_is_refused_on_restore(tmp_path):
+    model, backup = _backed_up_gan(tmp_path)
+    weights = tmp_path / json.loads((tmp_path / "progress.json").read_text())["weights"]
+    damaged = bytearray(weights.read_bytes())
+    damaged[len(damaged) // 2:len(damaged) // 2 + 8] = bytes(
+        b ^ 0xFF for b in damaged[len(damaged) // 2:len(damaged) // 2 + 8])
+    weights.write_bytes(bytes(damaged))
+    with pytest.raises(ValueError, match=r"The backup '.*state-0+\.weights\.h5' is damaged: "
+                       r"its sha256 is [0-9a-f]{64}, but progress\.json recorded"):
+        kg.training.Backup(tmp_path).restore(_model(kg.GAN))
+
+
+def test_temporaries_of_a_killed_run_are_removed_by_the_next_run(tmp_path):
+    left = [tmp_path / "checkpoints" / ".last.keras.k2x9.partial.keras",
+            tmp_path / "backup" / ".state-0000000005.weights.h5.q1.partial.weights.h5"]
+    for path in left:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(b"half a file")
+    (tmp_path / "notes.partial.txt").write_text("the user's")
+    kg.training.run("gan", tmp_path, epochs=1, dataset="fashion_mnist", batch_size=16,
+                    steps_per_epoch=2, num_samples=4, verbose=0)
+    assert [p.name for p in tmp_path.rglob("*partial*")] == ["notes.partial.txt"]

@@ -439,7 +439,8 @@ class AdversarialModel(stabilisers.StabiliserOptions, keras.Model):
 
         Bad data (wrong rank, shape, channel count, dtype or range; labels where
         none are expected or missing where needed; an empty dataset) raises a
-        `ValueError` before any training step. A learning-rate schedule that needs
+        `ValueError` before any training step; for a `tf.data` dataset every batch
+        is checked so, inside its pipeline, before a train step gets it. A learning-rate schedule that needs
         the length of training gets `epochs` x steps per epoch.
         """
         batch = checks.first_batch(x, y, batch_size)
@@ -449,15 +450,19 @@ class AdversarialModel(stabilisers.StabiliserOptions, keras.Model):
         if isinstance(x, tf.data.Dataset):
             # A dataset is shuffled by its pipeline; Keras warns if asked to again.
             kwargs.setdefault("shuffle", False)
+            x = checks.check_every_batch(x, self.check_batch)
         set_schedules = []
         if self._open_schedules():
             steps = steps_per_epoch(x, batch_size, kwargs.get("steps_per_epoch"))
             set_schedules = self.set_total_steps(epochs * steps)
         try:
             return super().fit(x, y, batch_size=batch_size, epochs=epochs, **kwargs)
-        except Exception:
+        except Exception as error:
             for schedule in set_schedules:  # the next fit sets it again
                 schedule.total_steps = None
+            refused = checks.refused_batch(error)
+            if refused is not None:
+                raise refused from None
             raise
 
     def on_first_batch(self, batch):

@@ -1,10 +1,12 @@
 """Checks of the data a model is given, run before any training step.
 
 Each check raises a `ValueError` that says what was received and how to fix it. The
-models call them from `fit` (on the first batch), `generate`, `translate` and `encode`.
+models call them from `fit` (on the first batch, and on every batch of a `tf.data`
+dataset inside its pipeline: `check_every_batch`), `generate`, `translate` and `encode`.
 """
 
 import os
+import re
 
 import keras
 import numpy as np
@@ -124,7 +126,9 @@ def _check_layout(images, image_shape, name, what, uses_batch_norm):
         raise ValueError(
             f"{name} received a batch of one image, but its networks use batch "
             "normalization, whose batch statistics are undefined (zero variance) "
-            "for a single example. Use a larger batch_size."
+            "for a single example. Use a larger batch_size; if it is the last, "
+            "smaller batch of the data, batch with drop_remainder=True or choose a "
+            "batch size that leaves no single image over (--batch-size)."
         )
     if tuple(images.shape[1:]) != image_shape:
         detail = (
@@ -216,3 +220,50 @@ def check_labels(labels, num_classes, name, count=None, what="labels"):
                "labels.")
         )
     return labels.astype("int64")
+
+
+# Marks the message of a batch refused inside the input pipeline: tf.data reports
+# the ValueError as an op error, and `refused_batch` finds it again there.
+_REFUSED = "keras-gans-refused-batch"
+
+
+def check_every_batch(dataset, check_batch):
+    """`dataset` with `check_batch` run on each of its batches inside the pipeline.
+
+    The check sees the batch as numpy (a `tf.py_function` on the host, before the
+    batch reaches a train step); batches pass unchanged. A refused batch stops the
+    iteration; `refused_batch` turns what tf.data reports into a `ValueError` that
+    names the batch.
+    """
+    spec = dataset.element_spec
+
+    def check(index, *flat):
+        batch = tf.nest.pack_sequence_as(spec, [tensor.numpy() for tensor in flat])
+        try:
+            check_batch(batch)
+        except ValueError as error:
+            raise ValueError(f"<{_REFUSED} {int(index)}>{error}</{_REFUSED}>") from None
+        return flat
+
+    def checked(index, element):
+        # The batch passes through the check, so no train step can take it before.
+        flat = tf.nest.flatten(element)
+        passed = tf.py_function(check, [index, *flat], Tout=[t.dtype for t in flat])
+        for tensor, original in zip(passed, flat):
+            tensor.set_shape(original.shape)
+        return tf.nest.pack_sequence_as(element, passed)
+
+    return dataset.enumerate().map(checked, num_parallel_calls=tf.data.AUTOTUNE,
+                                   deterministic=True).prefetch(tf.data.AUTOTUNE)
+
+
+def refused_batch(error):
+    """The `ValueError` of a batch `check_every_batch` refused, from the error tf.data
+    raised for it, or None when `error` is something else."""
+    found = re.search(rf"<{_REFUSED} (\d+)>(.*?)</{_REFUSED}>", str(error), re.S)
+    if found is None:
+        return None
+    return ValueError(
+        f"Batch {int(found[1]) + 1} of the epoch was refused before any training step "
+        f"on it (the earlier ones trained): {found[2]}"
+    )

@@ -8,8 +8,10 @@ trying in order:
 2. the file shipped in the package, `keras_gans/presets/files/<file>`;
 3. the entry's `url` (http, https or file): streamed into a temporary file in the cache
    directory, hashed while it arrives, and renamed onto the cache path only if the
-   sha256 matches (`io_utils.atomic_path`). A wrong hash, a dropped connection or a
-   server that is down raise `ValueError` and leave nothing in the cache.
+   sha256 matches (`io_utils.atomic_path`). A wrong hash, a dropped connection, a
+   server that is down or a download slower than `DOWNLOAD_DEADLINE_SECONDS` overall
+   raise `ValueError` and leave nothing in the cache (the temporaries of a process
+   killed mid-download are removed by the next download, once surely abandoned).
 
 A cached file that no longer matches its hash (damaged on disk) is deleted and fetched
 again. Large downloads show a `keras.utils.Progbar`.
@@ -18,15 +20,18 @@ again. Large downloads show a `keras.utils.Progbar`.
 import hashlib
 import http.client
 import os
+import time
 import urllib.error
 import urllib.request
 
-from keras_gans.io_utils import atomic_path, home_dir, sha256_of
+from keras_gans.io_utils import (atomic_path, home_dir, remove_if_present,
+                                 remove_partial_files, sha256_of)
 from keras_gans.presets import hub, registry
 
 # Downloads of at least this many bytes show a progress bar.
 LARGE_FILE_BYTES = 5 * 1024 * 1024
-DOWNLOAD_TIMEOUT_SECONDS = 60
+DOWNLOAD_TIMEOUT_SECONDS = 60  # for each read: a server silent this long is down
+DOWNLOAD_DEADLINE_SECONDS = 30 * 60  # for the whole file: a slow server is given up
 _CHUNK_BYTES = 1 << 16
 PACKAGE_FILES_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "files")
 
@@ -65,6 +70,10 @@ def download(url, path, sha256, progress=None):
             f"Unsupported preset URL. Expected an http, https or file URL. Received: {url!r}"
         )
     expected = sha256.lower()
+    # A killed download's temporary older than two deadlines has no live writer.
+    remove_partial_files(os.path.dirname(os.path.abspath(path)),
+                         older_than_seconds=2 * DOWNLOAD_DEADLINE_SECONDS)
+    deadline = time.monotonic() + DOWNLOAD_DEADLINE_SECONDS
     try:
         with atomic_path(path) as temporary:
             digest = hashlib.sha256()
@@ -76,13 +85,18 @@ def download(url, path, sha256, progress=None):
                     total is not None and total >= LARGE_FILE_BYTES
                 )
                 bar = _progress_bar(total) if show else None
+                # read1 returns what has arrived: read() would wait for a whole chunk,
+                # however slowly it trickles in.
+                read = getattr(response, "read1", response.read)
                 with open(temporary, "wb") as file:
-                    for chunk in iter(lambda: response.read(_CHUNK_BYTES), b""):
+                    for chunk in iter(lambda: read(_CHUNK_BYTES), b""):
                         file.write(chunk)
                         digest.update(chunk)
                         received += len(chunk)
                         if bar is not None:
                             bar.update(received)
+                        if time.monotonic() > deadline:
+                            raise ValueError(_too_slow(url, path, received, total))
             if total is not None and received != total:
                 raise ValueError(
                     f"The download of {url} was cut short: received {received} of "
@@ -109,6 +123,15 @@ def download(url, path, sha256, progress=None):
     return path
 
 
+def _too_slow(url, path, received, total):
+    return (
+        f"The download of {url} took longer than {DOWNLOAD_DEADLINE_SECONDS} s: "
+        f"{received} of {total if total is not None else 'an unknown number of'} bytes "
+        f"arrived. Nothing was written to {path!r}. Try again later, or fetch the file "
+        "another way and put it at that path (its sha256 is checked before use)."
+    )
+
+
 def _progress_bar(total):
     import keras
 
@@ -128,7 +151,7 @@ def resolve(name):
     if os.path.isfile(cached):
         if sha256_of(cached) == expected:
             return cached
-        os.remove(cached)  # damaged on disk: fetch it again below
+        remove_if_present(cached)  # damaged on disk (another process may be replacing it)
     problems = []
     if entry.get("file"):
         shipped = os.path.join(PACKAGE_FILES_DIR, entry["file"])
