@@ -334,9 +334,9 @@ def _finished_model(out_dir, epochs):
     """The run's `model.keras` if its backup says it reached `epochs`, else None."""
     progress = Backup(os.path.join(out_dir, "backup")).progress()
     final = os.path.join(out_dir, "model.keras")
-    if progress is None or progress[0] < epochs or not os.path.isfile(final):
+    if progress is None or progress["epoch"] < epochs or not os.path.isfile(final):
         return None
-    print(f"{out_dir} is already trained to {progress[0]} epochs; nothing to do. Ask for "
+    print(f"{out_dir} is already trained to {progress['epoch']} epochs; nothing to do. Ask for "
           f"more epochs (received {epochs}) to continue it.")
     return keras.saving.load_model(final)
 

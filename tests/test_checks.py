@@ -67,7 +67,10 @@ def test_a_label_out_of_range_in_a_later_batch_is_refused_never_wrapped(
     dataset = tf.data.Dataset.from_tensor_slices((fashion_images[:96], labels)).batch(16)
     message = _fit(kg.CGAN, dataset)
     assert message.startswith("Batch 5 of the epoch was refused")
-    assert f"must lie in [0, 10); received values in [{min(bad_label, 0)}," in message
+    if bad_label < 0:
+        assert "received a negative value, -1. Class indices start at 0." in message
+    else:
+        assert re.search(r"must lie in \[0, 10\); received values in \[\d, 10\]", message)
 
 
 def test_a_last_batch_of_one_image_under_batch_norm_is_refused_like_batch_size_1(

@@ -29,7 +29,7 @@ import tensorflow as tf
 from keras import ops
 
 from keras_gans import distribute
-from keras_gans.models import checks, ema, stabilisers
+from keras_gans.models import checks, ema, inference, stabilisers
 from keras_gans.models.checks import check_image_shape, check_seed
 from keras_gans.models.schedules import steps_per_epoch
 
@@ -481,21 +481,8 @@ class AdversarialModel(stabilisers.StabiliserOptions, keras.Model):
 
     # ------------------------------------------------------------------ inference
 
-    def run_in_batches(self, network, inputs, batch_size=256, clip=True):
-        """`network(inputs)` in inference mode, `batch_size` rows at a time, as numpy.
-
-        `inputs` is one array or a list of arrays with the same first axis. Returns
-        float32, clipped to the image range [-1, 1] when `clip`.
-        """
-        inputs = inputs if isinstance(inputs, (list, tuple)) else [inputs]
-        total = int(inputs[0].shape[0])
-        outputs = []
-        for start in range(0, total, batch_size):
-            chunk = [x[start : start + batch_size] for x in inputs]
-            result = network(chunk if len(chunk) > 1 else chunk[0], training=False)
-            outputs.append(ops.convert_to_numpy(ops.cast(result, "float32")))
-        result = np.concatenate(outputs, axis=0)
-        return np.clip(result, -1.0, 1.0) if clip else result
+    # `network(inputs)` in inference mode, in chunks, as numpy (`kg.models.inference`).
+    run_in_batches = staticmethod(inference.run_in_batches)
 
     def grid_samples(self, num_samples, seed):
         """The images a sample grid shows (`kg.callbacks.SampleGrid`)."""
