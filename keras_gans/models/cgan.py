@@ -10,7 +10,13 @@ from keras_gans.models.cgan_networks import (
     default_discriminator,
     default_generator,
 )
-from keras_gans.models.checks import check_image_shape, check_seed, fresh_seed, is_positive_int
+from keras_gans.models.checks import (
+    check_choice,
+    check_image_shape,
+    check_seed,
+    fresh_seed,
+    is_positive_int,
+)
 from keras_gans.models.gan import GAN
 from keras_gans.models.generative import check_latent_dim
 
@@ -126,11 +132,7 @@ class CGAN(GAN):
             raise ValueError(
                 f"`num_classes` must be an int >= 2. Received: num_classes={num_classes!r}"
             )
-        if architecture not in ARCHITECTURES:
-            raise ValueError(
-                f"Unknown architecture. Expected one of {list(ARCHITECTURES)}. "
-                f"Received: architecture={architecture!r}"
-            )
+        check_choice("architecture", architecture, ARCHITECTURES)
         check_discriminator_conditioning(discriminator_conditioning, architecture)
         if generator is None:
             generator = default_generator(
@@ -266,12 +268,8 @@ class CGAN(GAN):
 
 def check_discriminator_conditioning(discriminator_conditioning, architecture):
     """Raises `ValueError` unless the conditioning is known and suits `architecture`."""
-    if discriminator_conditioning not in DISCRIMINATOR_CONDITIONINGS:
-        raise ValueError(
-            "Unknown discriminator_conditioning. Expected one of "
-            f"{list(DISCRIMINATOR_CONDITIONINGS)}. Received: "
-            f"discriminator_conditioning={discriminator_conditioning!r}"
-        )
+    check_choice("discriminator_conditioning", discriminator_conditioning,
+                 DISCRIMINATOR_CONDITIONINGS)
     if discriminator_conditioning == "projection" and architecture != "dcgan":
         raise ValueError(
             "discriminator_conditioning='projection' is built on the DCGAN "

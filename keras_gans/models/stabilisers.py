@@ -24,6 +24,7 @@ from keras import layers, ops
 from keras.src.models.functional import Functional
 
 from keras_gans import losses
+from keras_gans.models.checks import check_choice
 from keras_gans.models.layers import Maxout, SpectralNormalization
 
 DISCRIMINATOR_NORMALIZATIONS = (None, "spectral", "gradient")
@@ -121,13 +122,8 @@ def _safe_sqrt(squares):
 
 
 def check_discriminator_normalization(normalization):
-    if normalization not in DISCRIMINATOR_NORMALIZATIONS:
-        raise ValueError(
-            "Unknown discriminator_normalization. Expected one of "
-            f"{list(DISCRIMINATOR_NORMALIZATIONS)}. Received: "
-            f"discriminator_normalization={normalization!r}"
-        )
-    return normalization
+    return check_choice("discriminator_normalization", normalization,
+                        DISCRIMINATOR_NORMALIZATIONS)
 
 
 class StabiliserOptions:
@@ -201,9 +197,7 @@ def check_loss(model_name, loss, real_label, allowed, default):
         )
     loss = default if loss is None else loss
     if allowed:
-        if loss not in allowed:
-            raise ValueError(
-                f"Unknown loss. Expected one of {list(allowed)}. Received: loss={loss!r}")
+        check_choice("loss", loss, allowed)
         losses.adversarial_loss(loss, real_label)  # checks real_label for this loss
     return loss
 

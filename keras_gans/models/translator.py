@@ -46,11 +46,7 @@ class Translator(AdversarialModel):
     def translator(self, direction, use_ema=False):
         """The network that translates in `direction` (`"a_to_b"` or `"b_to_a"`), or
         its moving average (`use_ema`, when the model keeps one)."""
-        if direction not in DIRECTIONS:
-            raise ValueError(
-                f"Unknown direction. Expected one of {list(DIRECTIONS)}. "
-                f"Received: direction={direction!r}"
-            )
+        checks.check_choice("direction", direction, DIRECTIONS)
         return self.inference_network(self.TRANSLATORS[direction], use_ema)
 
     def call(self, inputs, training=False):
