@@ -125,6 +125,14 @@ def _register(monkeypatch, url, sha256, variant="dcgan", file=None):
     monkeypatch.setitem(kg.presets.PRESETS, TEST_PRESET, entry)
 
 
+def _serve_tiny(monkeypatch, server, tiny_preset_bytes):
+    """Serves the tiny preset file and registers TEST_PRESET at its URL; its sha256."""
+    server.files["/tiny.keras"] = tiny_preset_bytes
+    sha256 = hashlib.sha256(tiny_preset_bytes).hexdigest()
+    _register(monkeypatch, server.url + "/tiny.keras", sha256)
+    return sha256
+
+
 def _cache_files(home):
     directory = home / "presets"
     return sorted(os.listdir(directory)) if directory.exists() else []
@@ -190,9 +198,7 @@ def test_wrong_variant_class_names_the_right_one_before_any_download(
 
 def test_good_download_is_verified_cached_and_not_fetched_again(
         monkeypatch, server, home, tiny_preset_bytes):
-    server.files["/tiny.keras"] = tiny_preset_bytes
-    _register(monkeypatch, server.url + "/tiny.keras",
-              hashlib.sha256(tiny_preset_bytes).hexdigest())
+    _serve_tiny(monkeypatch, server, tiny_preset_bytes)
 
     model = kg.DCGAN.from_preset(TEST_PRESET)
     assert isinstance(model, kg.DCGAN) and model.latent_dim == 4
@@ -221,10 +227,8 @@ def test_corrupted_download_is_rejected_and_leaves_nothing_in_the_cache(
 
 def test_dropped_connection_leaves_nothing_in_the_cache(
         monkeypatch, server, home, tiny_preset_bytes):
-    server.files["/tiny.keras"] = tiny_preset_bytes
+    _serve_tiny(monkeypatch, server, tiny_preset_bytes)
     server.cut_short.add("/tiny.keras")
-    _register(monkeypatch, server.url + "/tiny.keras",
-              hashlib.sha256(tiny_preset_bytes).hexdigest())
     with pytest.raises(ValueError, match="Cannot download|cut short"):
         kg.presets.resolve(TEST_PRESET)
     assert _cache_files(home) == []
@@ -232,9 +236,7 @@ def test_dropped_connection_leaves_nothing_in_the_cache(
 
 def test_damaged_cache_file_is_replaced_by_a_fresh_download(
         monkeypatch, server, home, tiny_preset_bytes):
-    server.files["/tiny.keras"] = tiny_preset_bytes
-    sha256 = hashlib.sha256(tiny_preset_bytes).hexdigest()
-    _register(monkeypatch, server.url + "/tiny.keras", sha256)
+    sha256 = _serve_tiny(monkeypatch, server, tiny_preset_bytes)
     path = kg.presets.resolve(TEST_PRESET)
     with open(path, "r+b") as file:
         file.write(b"garbage")
@@ -244,9 +246,7 @@ def test_damaged_cache_file_is_replaced_by_a_fresh_download(
 
 def test_a_damaged_cache_file_removed_by_another_process_meanwhile_is_no_error(
         monkeypatch, server, home, tiny_preset_bytes):
-    server.files["/tiny.keras"] = tiny_preset_bytes
-    sha256 = hashlib.sha256(tiny_preset_bytes).hexdigest()
-    _register(monkeypatch, server.url + "/tiny.keras", sha256)
+    sha256 = _serve_tiny(monkeypatch, server, tiny_preset_bytes)
     path = kg.presets.resolve(TEST_PRESET)
     hash_of = loader.sha256_of
 
@@ -263,11 +263,9 @@ def test_a_damaged_cache_file_removed_by_another_process_meanwhile_is_no_error(
 
 def test_a_slow_server_is_given_up_at_the_overall_deadline(
         monkeypatch, server, home, tiny_preset_bytes):
-    server.files["/tiny.keras"] = tiny_preset_bytes
+    _serve_tiny(monkeypatch, server, tiny_preset_bytes)
     server.slow.add("/tiny.keras")  # each byte in time for the read timeout: only the
     monkeypatch.setattr(loader, "DOWNLOAD_DEADLINE_SECONDS", 1)  # deadline can stop it
-    _register(monkeypatch, server.url + "/tiny.keras",
-              hashlib.sha256(tiny_preset_bytes).hexdigest())
     start = time.monotonic()
     with pytest.raises(ValueError, match=rf"took longer than 1 s: \d+ of "
                        rf"{len(tiny_preset_bytes)} bytes arrived\. Nothing was written"):
@@ -278,9 +276,7 @@ def test_a_slow_server_is_given_up_at_the_overall_deadline(
 
 def test_temporaries_of_a_killed_download_are_removed_once_surely_abandoned(
         monkeypatch, server, home, tiny_preset_bytes):
-    server.files["/tiny.keras"] = tiny_preset_bytes
-    _register(monkeypatch, server.url + "/tiny.keras",
-              hashlib.sha256(tiny_preset_bytes).hexdigest())
+    _serve_tiny(monkeypatch, server, tiny_preset_bytes)
     (home / "presets").mkdir(parents=True)
     abandoned, live = home / "presets" / ".a.keras.x1.partial.keras", \
         home / "presets" / ".b.keras.x2.partial.keras"
