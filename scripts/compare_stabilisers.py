@@ -80,12 +80,22 @@ def main():
     args = parser.parse_args()
     os.makedirs(args.out, exist_ok=True)
     evaluator = kg.evaluation.Evaluator("fashion_mnist")
-    results = [
-        train_and_measure(normalization, loss, seed, args, evaluator)
-        for normalization in NORMALIZATIONS.values() for loss in LOSSES for seed in args.seeds
-    ]
-    with open(os.path.join(args.out, "results.json"), "w") as file:
-        json.dump({"arguments": vars(args), "results": results}, file, indent=2)
+    path = os.path.join(args.out, "results.json")
+    results = []
+    if os.path.exists(path):  # a re-run keeps the configurations already measured
+        with open(path) as file:
+            saved = json.load(file)
+        if saved["arguments"]["epochs"] == args.epochs:
+            results = saved["results"]
+    for normalization in NORMALIZATIONS.values():
+        for loss in LOSSES:
+            for seed in args.seeds:
+                if any(r["normalization"] == normalization and r["loss"] == loss
+                       and r["seed"] == seed for r in results):
+                    continue
+                results.append(train_and_measure(normalization, loss, seed, args, evaluator))
+                kg.io_utils.write_bytes(path, json.dumps(
+                    {"arguments": vars(args), "results": results}, indent=2).encode())
     table = markdown_table(results, args.seeds)
     with open(os.path.join(args.out, "table.md"), "w") as file:
         file.write(table)
