@@ -18,8 +18,9 @@ if __name__ == "__main__":
   `model.keras`: the training run (`kg.training.run`, as `keras-gans train`; running
   the same command again after a crash resumes it, and running it with a larger
   `--epochs` continues it);
-- `<preset>.keras`: the preset file (config, weights, optimizer state) that
-  `keras_gans/presets/` ships, and `<preset>.keras.sha256`;
+- `<preset>.keras`: the preset file that `keras_gans/presets/` ships
+  (`kg.presets.export`: the networks and their averages, no optimizer state, weights
+  stored in float16), and `<preset>.keras.sha256`;
 - `metrics.json`: domain FID, KID, IS of 10,000 samples (`kg.evaluation.Evaluator`,
   reference = Fashion-MNIST test), the sha256, the parameter count, the command and the
   wall times;
@@ -66,9 +67,6 @@ class Recipe:
             a model that samples) and `kg.callbacks.Measure` (for each of `measures`)
             also measure the model every that many epochs during training, into
             `history.csv` (a curve per epoch).
-        include_optimizer: bool, defaults to True: ship the optimizers' state (to
-            continue training exactly). False for large models: the file then holds
-            the networks only and `from_preset` compiles fresh default optimizers.
         measures: names in `kg.evaluation.measures.MEASURES` (the variant's own
             measure: `"translation"`, `"encoder_probe"`), into `metrics.json`.
     """
@@ -84,7 +82,6 @@ class Recipe:
     num_eval_samples: int = 10_000
     fid_every_n_epochs: int = None
     measures: tuple = ()
-    include_optimizer: bool = True
 
     def model_class(self):
         import keras_gans as kg
@@ -193,7 +190,7 @@ def main(recipe, argv=None):
 
     import keras_gans as kg
     from keras_gans.images import save_grid
-    from keras_gans.io_utils import atomic_path, write_bytes
+    from keras_gans.io_utils import write_bytes
 
     args = _parse(recipe, argv)
     out = os.path.abspath(args.out)
@@ -216,12 +213,7 @@ def main(recipe, argv=None):
     write_bytes(timing_path, json.dumps(timing).encode())
 
     preset_path = os.path.join(out, f"{recipe.name}.keras")
-    with atomic_path(preset_path) as temporary:
-        if recipe.include_optimizer:
-            model.save(temporary)
-        else:  # the networks only: the same model reloaded without its optimizers
-            model.save(temporary)
-            keras.saving.load_model(temporary, compile=False).save(temporary)
+    kg.presets.export(model, preset_path)  # float16 weights: measured as shipped
     sha256 = sha256_of(preset_path)
     write_bytes(preset_path + ".sha256", f"{sha256}  {recipe.name}.keras\n".encode())
 

@@ -22,7 +22,7 @@ from _common import Recipe, main
 RECIPE = Recipe(name="bigan_fashion_mnist", variant="bigan", epochs=12,
                 model_options={"architecture": "dcgan", "ema_decay": 0.999,
                                "ema_start": 1000},
-                fid_every_n_epochs=1, measures=("encoder_probe",), include_optimizer=False)
+                fid_every_n_epochs=1, measures=("encoder_probe",))
 
 if __name__ == "__main__":
     main(RECIPE)

@@ -18,7 +18,7 @@ from _common import Recipe, main
 
 RECIPE = Recipe(name="dcgan_fashion_mnist", variant="dcgan", epochs=50,
                 model_options={"ema_decay": 0.999, "ema_start": 1000},
-                fid_every_n_epochs=1, include_optimizer=False)
+                fid_every_n_epochs=1)
 
 if __name__ == "__main__":
     main(RECIPE)

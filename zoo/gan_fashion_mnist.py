@@ -5,13 +5,12 @@
 The paper's MNIST configuration (mnist.yaml of its code): MLP generator ReLU
 1200-1200, maxout discriminator 240x5 with dropout, z ~ N(0, I) of 100, SGD(0.1
 decayed by 1.000004 per step, momentum 0.5) for both networks, batch 100, k = 1,
-seed 0. Shipped without the optimizer state (3.7 M parameters: with SGD's
-momentum the file would be 30 MB). See zoo/_common.py for what is written.
+seed 0. See zoo/_common.py for what is written.
 """
 
 from _common import Recipe, main
 
-RECIPE = Recipe(name="gan_fashion_mnist", variant="gan", epochs=10, include_optimizer=False)
+RECIPE = Recipe(name="gan_fashion_mnist", variant="gan", epochs=10)
 
 if __name__ == "__main__":
     main(RECIPE)

@@ -29,13 +29,15 @@ Each variant's presets live in `<variant>_presets.py` as a plain dict, as KerasH
 }
 ```
 
-The weights are a complete `.keras` file (config, weights, optimizer state), so
-`keras.saving.load_model(path)` is all loading needs. A preset can also live on the
+The weights are a `.keras` file written by `kg.presets.export` (config and networks,
+no optimizer state, weights stored in float16: `export.py`), so
+`keras.saving.load_model(path)` is all loading needs; `load` compiles fresh optimizers. A preset can also live on the
 Hugging Face Hub: `kg.DCGAN.from_preset("hf://owner/repo")` (`hub.py`; published by
 `scripts/publish_preset.py`), or a registry entry's `url` can be an `hf://` address. The registry is `registry.py`; resolution, downloads and
 loading are in `loader.py`.
 """
 
+from keras_gans.presets.export import export
 from keras_gans.presets.loader import (
     LARGE_FILE_BYTES,
     cache_dir,
@@ -48,6 +50,6 @@ from keras_gans.presets.hub import HUB_PREFIX
 from keras_gans.presets.registry import PRESETS, get, list, names  # noqa: A004
 
 __all__ = [
-    "HUB_PREFIX", "LARGE_FILE_BYTES", "PRESETS", "cache_dir", "download", "get", "list", "load",
+    "HUB_PREFIX", "LARGE_FILE_BYTES", "PRESETS", "cache_dir", "download", "export", "get", "list", "load",
     "names", "resolve", "sha256_of",
 ]

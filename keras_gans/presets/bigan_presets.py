@@ -30,9 +30,10 @@ bigan_presets = {
                 "reconstruction_l1": 0.3684,
             },
         },
-        # Networks only (Adam's moments would triple the 23 MB).
+        # kg.presets.export: networks only, float16 weights, 10.6 MB (the float32 file,
+        # 23 MB, measured FID 773.28; this one 773.27).
         "file": "bigan_fashion_mnist.keras",
         "url": None,
-        "sha256": "3cdd6e6fcab0ef6d6c88b992d27ebf66706e39f45a92ffe293efd39192cd59f0",
+        "sha256": "9b4d5b1c2f4d6c400059cf1d8231e1215ea70b7cc52a144e06e57e1c73dcfcd0",
     },
 }

@@ -36,9 +36,10 @@ cgan_presets = {
                 "class_diversity_min": 0.7518,
             },
         },
-        # The networks and the generator's average, no optimizer state, 8.4 MB.
+        # kg.presets.export: the networks and the generator's average, float16
+        # weights, 3.8 MB (the float32 file measured FID 117.52; this one 117.51).
         "file": "cgan_fashion_mnist.keras",
         "url": None,
-        "sha256": "22e623a868df91ecb86ab07e12e3217681549790ab28c4c4a0ab535cfd10386b",
+        "sha256": "379c76717ff1fcede8343d1dc0341e8459cb967f9bd0f87c61f7f52bcebd42e1",
     },
 }

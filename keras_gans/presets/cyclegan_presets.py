@@ -31,9 +31,10 @@ cyclegan_presets = {
                 "'cyclegan_sneaker2boot')))\"",
             },
         },
-        # Networks and the generators' averages only (19 MB; Adam's moments would add 19).
+        # kg.presets.export: networks and the generators' averages, float16 weights,
+        # 8.5 MB (the float32 file, 19.2 MB, measured the same translation figures).
         "file": "cyclegan_sneaker2boot.keras",
         "url": None,
-        "sha256": "dee7d490c97741c25cbc52637c2790e1c63200c081165a6b9dfcd120cfdd5f06",
+        "sha256": "9005286feeff7f175a1e52f65ed5c4a69214a609e063368ae8709c9f89022189",
     },
 }

@@ -28,9 +28,11 @@ dcgan_presets = {
                 "dcgan_fashion_mnist.keras --dataset fashion_mnist --num 10000",
             },
         },
-        # The networks and the generator's average, no optimizer state, 7.6 MB.
+        # kg.presets.export: the networks and the generator's average, no optimizer
+        # state, float16 weights, 3.5 MB (the float32 file, 7.6 MB, measured the same:
+        # FID 89.05, raw 87.39; `python scripts/compact_presets.py dcgan_fashion_mnist`).
         "file": "dcgan_fashion_mnist.keras",
         "url": None,
-        "sha256": "8bf666ed3cf873f62741d4973ac1174a5cd2cd8f94b5689025be1bfb14a5fcc5",
+        "sha256": "8afe5e77f321a3a7233c699879b798425341b71dee0f126cb1e70987fb32f4b9",
     },
 }

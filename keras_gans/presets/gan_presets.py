@@ -23,9 +23,10 @@ gan_presets = {
                 "gan_fashion_mnist.keras --dataset fashion_mnist --num 10000",
             },
         },
-        # Networks only (no SGD momentum state: it would double the 15 MB).
+        # kg.presets.export: networks only, float16 weights, 6.9 MB (the float32 file,
+        # 15 MB, measured FID 881.7; this one 881.67).
         "file": "gan_fashion_mnist.keras",
         "url": None,
-        "sha256": "727e23a1ca3e39d1e2a27cf25c0d06b0475e8c5b1c968f6069961b8e805f8359",
+        "sha256": "0d0dfff1e7d172303ce6a35ee20f13d2170b19480224fdc2274de3343982297c",
     },
 }

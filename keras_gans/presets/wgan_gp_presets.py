@@ -23,9 +23,10 @@ wgan_gp_presets = {
                 "wgan_gp_fashion_mnist.keras --dataset fashion_mnist --num 10000",
             },
         },
-        # Complete .keras file (config, weights, both Adam states), 12.6 MB.
+        # kg.presets.export: networks only, float16 weights, 1.9 MB (the float32 file
+        # with both Adam states, 12.6 MB, measured FID 723.2; this one 723.23).
         "file": "wgan_gp_fashion_mnist.keras",
         "url": None,
-        "sha256": "e1c8ef6a44d56638d971882a7cffa00d044aeb01c60599af29bfacc91418efb5",
+        "sha256": "75447d0e752b361db157db95df61afaed60d28196295627efd7def2cdea80d8d",
     },
 }

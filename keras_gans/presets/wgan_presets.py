@@ -23,9 +23,10 @@ wgan_presets = {
                 "wgan_fashion_mnist.keras --dataset fashion_mnist --num 10000",
             },
         },
-        # Complete .keras file (config, weights, both RMSProp states), 8.5 MB.
+        # kg.presets.export: networks only, float16 weights, 1.9 MB (the float32 file
+        # with both RMSProp states, 8.5 MB, measured FID 1355.7; this one 1355.81).
         "file": "wgan_fashion_mnist.keras",
         "url": None,
-        "sha256": "44d362d5ee5b679908f529ec440713cc549e965405f0613874642391a9c976c3",
+        "sha256": "5fb26874715ba7f5562bc1ada2f07c2120a470c0b02d7e253871d3ba81e2694f",
     },
 }
