@@ -43,12 +43,12 @@ def _fit_input(kind, batches):
         return {"x": arrays[0], "y": arrays[1] if len(arrays) > 1 else None,
                 "batch_size": len(batches[0][0] if len(parts) > 1 else batches[0]),
                 "shuffle": False}
-    shapes = {tuple(np.shape(b)) for b in parts[0]}
-    if len(shapes) == 1:  # stacked, then unbatched by from_tensor_slices
-        return {"x": tf.data.Dataset.from_tensor_slices(tuple(np.stack(p) for p in parts)
-                                                        if len(parts) > 1 else np.stack(parts[0]))}
-    any_size = tf.TensorSpec((None, None, None, None), tf.float32)
-    return {"x": tf.data.Dataset.from_generator(lambda: iter(batches), output_signature=any_size)}
+    # A generator with unknown shapes, so that batches of any shape can follow (and the
+    # reference, fitted on the first four, runs the same graph).
+    images = tf.TensorSpec((None, None, None, None), tf.float32)
+    signature = (images, tf.TensorSpec((None,), tf.int64)) if len(parts) > 1 else images
+    return {"x": tf.data.Dataset.from_generator(lambda: iter(batches),
+                                                output_signature=signature)}
 
 
 def _fit(variant, kind, batches):
@@ -127,3 +127,40 @@ def test_a_last_batch_of_one_image_under_batch_norm_is_refused_like_batch_size_1
     message = _fit(kg.DCGAN, kind, batches)
     assert message.startswith(f"{FIFTH[kind]} was refused")
     assert "batch of one image" in message and "drop_remainder=True" in message
+
+
+def _folder_of_pngs(folder, images):
+    folder.mkdir(exist_ok=True)
+    for index, image in enumerate(images):
+        pixels = np.round((image + 1) * 127.5).astype("uint8")
+        tf.io.write_file(str(folder / f"{index:04d}.png"), tf.io.encode_png(pixels))
+    return folder
+
+
+DAMAGED_FILES = {  # what the 71st file holds instead, and what the message says
+    "truncated": (lambda whole: whole[:len(whole) // 2],
+                  "It is empty, truncated or not a PNG, JPEG, GIF or BMP file. Copy it "
+                  "again, or delete it from the folder."),
+    "empty": (lambda whole: b"", "It is empty, truncated"),
+    "not an image": (lambda whole: b"<html>Not found</html>", "It is empty, truncated"),
+    "another size": (lambda whole: tf.io.encode_png(np.zeros((32, 32, 1), "uint8")).numpy(),
+                     "Images differ in size: the first is 28x28, but this one is 32x32. Pass "
+                     "image_size=(height, width) to load() (--image-size) to resize them all."),
+}
+
+
+@pytest.mark.parametrize("damage", list(DAMAGED_FILES))
+def test_a_damaged_file_in_a_folder_is_refused_naming_it_before_it_trains(
+        damage, fashion_images, tmp_path):
+    folder = _folder_of_pngs(tmp_path / "images", fashion_images[:80])
+    damaged = folder / "0070.png"  # in the fifth batch of 16
+    make_damaged, problem = DAMAGED_FILES[damage]
+    damaged.write_bytes(make_damaged(damaged.read_bytes()))
+    model = kg.GAN(seed=0)
+    model.compile()
+    with pytest.raises(ValueError) as raised:
+        model.fit(kg.data.load(folder, batch_size=16, shuffle=False), epochs=1, verbose=0)
+    assert str(raised.value).startswith(f"The image file {damaged} was refused before any "
+                                        "training step on it"), str(raised.value)
+    assert problem in str(raised.value)
+    assert int(model.step_counter.numpy()) == 4

@@ -12,6 +12,8 @@ import keras
 import numpy as np
 import tensorflow as tf
 
+from keras_gans.data.checks import REFUSED, refusal
+
 
 def fresh_seed():
     """A random seed for `seed=None`: 31 bits from the operating system."""
@@ -222,17 +224,12 @@ def check_labels(labels, num_classes, name, count=None, what="labels"):
     return labels.astype("int64")
 
 
-# Marks the message of a batch refused inside the input pipeline: tf.data reports
-# the ValueError as an op error, and `refused_batch` finds it again there.
-_REFUSED = "keras-gans-refused-batch"
-
-
 def _check_marked(check_batch, batch, which):
     """`check_batch(batch)`, its `ValueError` marked with `which` batch it was."""
     try:
         check_batch(batch)
     except ValueError as error:
-        raise ValueError(f"<{_REFUSED} {which}>{error}</{_REFUSED}>") from None
+        raise ValueError(refusal(which, str(error))) from None
 
 
 def every_batch_checked(x, y, batch_size, fit_kwargs, check_batch):
@@ -336,7 +333,7 @@ def waiting_for_its_batch(train_step):
 def refused_batch(error):
     """The `ValueError` of a batch `check_every_batch` refused, from the error tf.data
     raised for it, or None when `error` is something else."""
-    found = re.search(rf"<{_REFUSED} ([^>]*)>(.*?)</{_REFUSED}>", str(error), re.S)
+    found = re.search(rf"<{REFUSED} ([^>]*)>(.*?)</{REFUSED}>", str(error), re.S)
     if found is None:
         return None
     return ValueError(
