@@ -467,7 +467,7 @@ class AdversarialModel(stabilisers.StabiliserOptions, keras.Model):
 
     def make_train_function(self, force=False):
         # Keras's, on a step that waits for its batch: a refused batch changes nothing.
-        self.train_step = checks.waiting_for_its_batch(self.train_step)
+        self.train_step = distribute.waiting_for_its_batch(self.train_step)
         try:
             return super().make_train_function(force)
         finally:

@@ -314,22 +314,6 @@ def check_every_batch(dataset, check_batch):
                                    deterministic=True).prefetch(tf.data.AUTOTUNE)
 
 
-def waiting_for_its_batch(train_step):
-    """`train_step` with every op it creates made to wait for its batch.
-
-    In a `tf.function` an op waits only for its inputs and for earlier ops on the same
-    variable: the step counter's and the optimizers' `iterations` increments read no
-    batch, so when reading the batch fails (a batch refused in the pipeline) they
-    would still run, and the refused batch would shift every later random draw and
-    Adam's bias correction.
-    """
-    def step(data):
-        with tf.control_dependencies([t for t in tf.nest.flatten(data) if tf.is_tensor(t)]):
-            return train_step(data)
-
-    return step
-
-
 def refused_batch(error):
     """The `ValueError` of a batch `check_every_batch` refused, from the error tf.data
     raised for it, or None when `error` is something else."""
