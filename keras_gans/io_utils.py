@@ -66,7 +66,7 @@ def atomic_path(path):
         remove_if_present(temporary)
 
 
-# Fault injection, for the tests that kill a real run (tests/test_faults.py):
+# Fault injection, for the tests that kill a real run (tests/test_training.py):
 # KERAS_GANS_KILL_AT="write:7" makes the process kill itself with SIGKILL when its 7th
 # atomic write is complete but not yet renamed into place, "written:7" right after the
 # rename, "step:3" after its 3rd train step (before that step's backup);
