@@ -158,6 +158,22 @@ def run_in_order(updates, variables):
     return results
 
 
+def waiting_for_its_batch(train_step):
+    """`train_step` with every op it creates made to wait for its batch.
+
+    In a `tf.function` an op waits only for its inputs and for earlier ops on the same
+    variable: the step counter's and the optimizers' `iterations` increments read no
+    batch, so when reading the batch fails (a batch refused in the input pipeline,
+    `kg.models.checks`) they would still run, and the refused batch would shift every
+    later random draw and Adam's bias correction.
+    """
+    def step(data):
+        with tf.control_dependencies([t for t in tf.nest.flatten(data) if tf.is_tensor(t)]):
+            return train_step(data)
+
+    return step
+
+
 def on_global_batch(function, tensor):
     """`function(global batch)`, of which this replica keeps its own rows.
 

@@ -9,6 +9,8 @@ import fnmatch
 import hashlib
 import os
 import shutil
+import signal
+import sys
 import tempfile
 import time
 import zipfile
@@ -57,9 +59,33 @@ def atomic_path(path):
         umask = os.umask(0)
         os.umask(umask)
         os.chmod(temporary, 0o666 & ~umask)
+        fault_point("write", path)
         os.replace(temporary, path)
+        fault_point("written", path)
     finally:
         remove_if_present(temporary)
+
+
+# Fault injection, for the tests that kill a real run (tests/test_training.py):
+# KERAS_GANS_KILL_AT="write:7" makes the process kill itself with SIGKILL when its 7th
+# atomic write is complete but not yet renamed into place, "written:7" right after the
+# rename, "step:3" after its 3rd train step (before that step's backup);
+# KERAS_GANS_KILL_AT=trace prints every such point to stderr instead.
+KILL_AT_ENV_VAR = "KERAS_GANS_KILL_AT"
+_fault_counts = {}
+
+
+def fault_point(event, detail=""):
+    """Counts one `event` of this process and acts as `KERAS_GANS_KILL_AT` asks: by
+    default (the variable unset) nothing."""
+    asked = os.environ.get(KILL_AT_ENV_VAR)
+    if not asked:
+        return
+    count = _fault_counts[event] = _fault_counts.get(event, 0) + 1
+    if asked == "trace":
+        print(f"fault point {event}:{count} {detail}", file=sys.stderr, flush=True)
+    elif asked == f"{event}:{count}":
+        os.kill(os.getpid(), signal.SIGKILL)
 
 
 # What `atomic_path` names its temporary files.

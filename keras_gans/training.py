@@ -33,7 +33,7 @@ import tensorflow as tf
 from keras_gans import callbacks as kg_callbacks
 from keras_gans import data, distribute, models
 from keras_gans.callbacks import NonFiniteGuard, non_finite_variable, state_bytes
-from keras_gans.io_utils import (atomic_path, directory_lock, remove_if_present,
+from keras_gans.io_utils import (atomic_path, directory_lock, fault_point, remove_if_present,
                                  remove_partial_files, sha256_of, write_bytes, writing)
 
 PROGRESS_FILE = "progress.json"
@@ -135,6 +135,7 @@ class Backup(keras.callbacks.Callback):
 
     def on_train_batch_end(self, batch, logs=None):
         step = int(self.model.step_counter.numpy())
+        fault_point("step", step)
         steps_in_epoch = self.step_offset + batch + 1
         if step % self.every_n_steps == 0 and steps_in_epoch != self.steps_per_epoch:
             self.save(self._epoch, steps_in_epoch)

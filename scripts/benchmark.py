@@ -1,6 +1,8 @@
 """Train-step throughput of every variant against a keras-io-style reference.
 
     python scripts/benchmark.py --repeats 5 --pipeline   # every variant, float32 and bf16
+    python scripts/benchmark.py --variants dcgan --precision float32 --configs ours \
+        --pipeline   # and the input pipeline alone, fit with and without per-batch checks
     python scripts/benchmark.py --variants dcgan --repeats 15 \
         --configs reference,ours,ours+unshared,ours+spe4,ours+jit   # ablations
     python scripts/benchmark.py --quality --epochs 1 --seeds 0,1    # DCGAN FID check
@@ -546,6 +548,13 @@ def benchmark(variant_names, precisions, steps, repeats, configs=("reference", "
                             "images_per_s": rate, "images_per_cpu_s": cpu_rate})
             log(f"{name:8s} input pipeline (kg.data.load, batch {size}): {rate:.0f} img/s, "
                 f"{cpu_rate:.0f} img per CPU-second")
+            row = measure_checks(variant, cached, images_per_round, repeats)
+            results.append({"variant": name, "config": "per-batch checks", **row})
+            log(f"{name:8s} per-batch checks (batch {size}): fit {row['checked_images_per_s']:.0f}"
+                f" img/s with, {row['unchecked_images_per_s']:.0f} without: ratio "
+                f"{row['ratio']:.3f} (rounds {min(row['round_ratios']):.3f}-"
+                f"{max(row['round_ratios']):.3f}), CPU time {row['cpu_time_ratio']:.3f}; "
+                f"load average {os.getloadavg()[0]:.2f}")
     return results
 
 
@@ -572,6 +581,34 @@ def measure_pipeline(variant, batch_size, batches_per_round, repeats):
         wall.append(batches_per_round * batch_size / (time.perf_counter() - start))
         cpu.append(batches_per_round * batch_size / (time.process_time() - start_cpu))
     return statistics.median(wall), statistics.median(cpu)
+
+
+def measure_checks(variant, cached, images_per_round, repeats):
+    """Throughput of `fit` with the per-batch checks (`GANModel.fit`: every batch checked
+    in the pipeline before its train step) against without (Keras's own `fit` on the
+    same model and batches), alternating rounds. Returns medians and per-round ratios."""
+    model = build(variant, "float32")
+    fits = {"checked": lambda: model.fit(cached, epochs=1, verbose=0),
+            "unchecked": lambda: keras.Model.fit(model, cached, epochs=1, verbose=0,
+                                                 shuffle=False)}
+    for fit in fits.values():  # trace, then warm up
+        fit()
+        fit()
+    wall = {name: [] for name in fits}
+    cpu = {name: [] for name in fits}
+    for round_index in range(2 * repeats):
+        order = list(fits) if round_index % 2 == 0 else list(fits)[::-1]
+        for name in order:
+            start, start_cpu = time.perf_counter(), time.process_time()
+            fits[name]()
+            wall[name].append(images_per_round / (time.perf_counter() - start))
+            cpu[name].append(images_per_round / (time.process_time() - start_cpu))
+    ratios = [a / b for a, b in zip(wall["checked"], wall["unchecked"])]
+    return {"checked_images_per_s": statistics.median(wall["checked"]),
+            "unchecked_images_per_s": statistics.median(wall["unchecked"]),
+            "ratio": statistics.median(ratios), "round_ratios": ratios,
+            "cpu_time_ratio": statistics.median(
+                a / b for a, b in zip(cpu["checked"], cpu["unchecked"]))}
 
 
 def format_row(row):
@@ -630,7 +667,8 @@ def main(argv=None):
                         "unordered (WGAN, WGAN-GP: see UnorderedCriticUpdates), "
                         "e.g. reference,ours,ours+jit,ours+spe4")
     parser.add_argument("--pipeline", action="store_true",
-                        help="also time the library's input pipeline alone")
+                        help="also time the library's input pipeline alone, and fit "
+                        "with the per-batch checks against without them")
     parser.add_argument("--batch-size", type=int, default=None,
                         help="default: each variant's DEFAULT_BATCH_SIZE")
     parser.add_argument("--quality", action="store_true",

@@ -45,3 +45,9 @@ def test_smoke_run_prints_ratios_and_fractions_of_peak(capsys):
         assert row["images_per_s"] > 0 and np.isfinite(row["ratio"])
         assert 0 < row["fraction_of_peak"] and row["flops_per_image"] > 0
     assert "of peak" in capsys.readouterr().out
+
+
+def test_the_per_batch_checks_are_timed_against_fit_without_them():
+    row = benchmark.measure_checks(kg.GAN, benchmark.batches(kg.GAN, 4, 2), 8, 1)
+    assert row["checked_images_per_s"] > 0 and row["unchecked_images_per_s"] > 0
+    assert len(row["round_ratios"]) == 2 and np.isfinite(row["ratio"])

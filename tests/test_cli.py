@@ -309,3 +309,47 @@ def test_a_truncated_model_file_is_reported_as_damaged(tmp_path):
     assert re.search(r"Cannot load '.*cut\.keras': the file is damaged: it is not a complete zip "
                      rf"archive \({len(whole) // 2} bytes; truncated", result.stderr)
     assert "File not found" not in result.stderr
+
+
+def _bad_data(tmp_path, images, labels):
+    """A .npz of 64 images whose label 40 is 10, one whose label 40 is -1, and a folder
+    whose 41st PNG is truncated (train shuffles: they may come in any batch)."""
+    pixels = np.round((images[:64] + 1) * 127.5).astype("uint8")
+    cases = {}
+    for bad in (10, -1):
+        wrong = labels[:64].astype("int64").copy()
+        wrong[40] = bad
+        cases[f"label {bad}"] = tmp_path / f"label{bad}.npz"
+        np.savez(cases[f"label {bad}"], images=pixels, labels=wrong)
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    for index, image in enumerate(pixels):
+        tf.io.write_file(str(folder / f"{index:02d}.png"), tf.io.encode_png(image))
+    whole = (folder / "40.png").read_bytes()
+    (folder / "40.png").write_bytes(whole[:len(whole) // 2])
+    cases["truncated png"] = folder
+    return cases
+
+
+def test_bad_data_is_one_line_naming_it_and_exit_2_not_a_traceback(
+        tmp_path, capsys, fashion_images, fashion_labels):
+    cases = _bad_data(tmp_path, fashion_images, fashion_labels)
+    expected = {
+        "label 10": ("cgan", r"Batch \d of the epoch was refused before any training step on "
+                     r"it .*num_classes=10, so labels must lie in \[0, 10\); received values "
+                     r"in \[\d, 10\]\. Build the model with num_classes=11 or remap"),
+        "label -1": ("cgan", re.escape(f"{cases['label -1']}: Expected class labels >= 0 "
+                                       "(class indices start at 0). Received -1 at index 40. "
+                                       "Remap the labels")),
+        "truncated png": ("gan", re.escape(f"The image file {cases['truncated png']}/40.png "
+                                           "was refused before any training step on it")
+                          + r".*truncated.*Copy it again, or delete it from the folder\."),
+    }
+    for case, (variant, message) in expected.items():
+        code, _, error = _main(capsys, "train", variant, "--dataset", str(cases[case]),
+                               "--epochs", "1", "--batch-size", "16", "--num-samples", "4",
+                               "--verbose", "0", "--out", str(tmp_path / "runs" / variant))
+        lines = [line for line in error.splitlines() if line.startswith("keras-gans: error:")]
+        assert code == 2 and len(lines) == 1, (case, error)
+        assert re.search(message, lines[0]), (case, lines[0])
+        assert "Traceback" not in error, case

@@ -4,10 +4,10 @@ resume of `fit_resumable` is in the battery (tests/harness.py, run_resume_test).
 import errno
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
-import time
 
 import keras
 import numpy as np
@@ -24,56 +24,73 @@ def _model(variant):
 
 
 def _train_command(out):
-    return [sys.executable, "-m", "keras_gans.cli", "train", "dcgan", "--epochs", "2",
-            "--steps-per-epoch", "20", "--batch-size", "16", "--backup-every", "5",
+    return [sys.executable, "-m", "keras_gans.cli", "train", "gan", "--epochs", "2",
+            "--steps-per-epoch", "4", "--batch-size", "16", "--backup-every", "2",
             "--deterministic", "--num-samples", "4", "--verbose", "0", "--out", str(out)]
 
 
 TRAIN_ENV = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2")
 
 
+def _train(out, kill_at=None):
+    env = dict(TRAIN_ENV, **{kg.io_utils.KILL_AT_ENV_VAR: kill_at} if kill_at else {})
+    return subprocess.run(_train_command(out), env=env, capture_output=True, text=True,
+                          timeout=900)
+
+
 @pytest.fixture(scope="module")
 def uninterrupted_cli_run(tmp_path_factory):
+    """The weights of an uninterrupted run, and its kill points in order: (point, what)."""
     out = tmp_path_factory.mktemp("uninterrupted")
-    done = subprocess.run(_train_command(out), env=TRAIN_ENV, capture_output=True, text=True,
-                          timeout=600)
+    done = _train(out, kill_at="trace")
     assert done.returncode == 0, done.stderr[-2000:]
-    return keras.saving.load_model(out / "model.keras")
+    points = re.findall(r"^fault point (\S+) (.*)$", done.stderr, re.M)
+    return weights_of(keras.saving.load_model(out / "model.keras")), points
 
 
-def _mid_epoch(out):  # the backup after step 25 is written
-    progress = out / "backup" / "progress.json"
-    return progress.exists() and json.loads(progress.read_text())["step"] >= 25
+def _kill_points(points):
+    """The points to kill a run at: all with KG_FAULT_POINTS=all (42, about an hour
+    here), else KG_FAULT_POINTS (default 4): a step between backups, and points spread
+    over the first epoch's end window (from its last step to its end backup's
+    progress.json in place: sample grid, checkpoint, history.csv, backup)."""
+    names = [point for point, _ in points]
+    count = os.environ.get("KG_FAULT_POINTS", "4")
+    if count == "all":
+        return names
+    last_step, backup_done = names.index("step:4"), names.index("written:8")
+    assert points[backup_done][1].endswith("progress.json"), points
+    window = names[last_step:backup_done + 1]
+    spread = np.linspace(0, len(window) - 1, int(count) - 1).round().astype(int)
+    return ["step:3"] + [window[i] for i in spread]
 
 
-def _exporting_the_checkpoint(out):  # epoch 1's end work: step 20's backup came before
-    return any(path.name.startswith(".last.keras.")
-               for path in (out / "checkpoints").glob(".*"))
+def test_kill_points_cover_every_write_step_and_the_epoch_end_window(uninterrupted_cli_run):
+    points = dict(uninterrupted_cli_run[1])
+    assert [points[f"step:{i}"] for i in range(1, 9)] == [str(i) for i in range(1, 9)]
+    written = [points[f"write:{i}"] for i in range(4, 9)]  # epoch 1's end, in order
+    assert [os.path.basename(path) for path in written] == [
+        "epoch_0001.png", "last.keras", "history.csv", "state-0000000004.weights.h5",
+        "progress.json"]
+    assert points["write:17"].endswith("model.keras") and len(points) == 42
 
 
-@pytest.mark.parametrize("moment", [_mid_epoch, _exporting_the_checkpoint],
-                         ids=["mid_epoch", "exporting_the_checkpoint"])
-def test_cli_run_killed_with_sigkill_resumes_to_the_same_weights(
-        moment, uninterrupted_cli_run, tmp_path):
-    victim = subprocess.Popen(_train_command(tmp_path), env=TRAIN_ENV,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.time() + 600
-    while time.time() < deadline and victim.poll() is None:
-        if moment(tmp_path):
-            victim.send_signal(signal.SIGKILL)
-            break
-        time.sleep(0.005)
-    victim.wait(timeout=60)
-    assert victim.returncode == -signal.SIGKILL, "the run finished before it could be killed"
-    assert not (tmp_path / "model.keras").exists()
-
-    resumed = subprocess.run(_train_command(tmp_path), env=TRAIN_ENV, capture_output=True,
-                             text=True, timeout=600)
-    assert resumed.returncode == 0, resumed.stderr[-2000:]
-    model = keras.saving.load_model(tmp_path / "model.keras")
-    assert int(model.step_counter.numpy()) == 40
-    for x, y in zip(weights_of(uninterrupted_cli_run), weights_of(model)):
-        np.testing.assert_array_equal(x, y)
+def test_cli_run_killed_with_sigkill_at_many_points_resumes_to_the_same_weights(
+        uninterrupted_cli_run, tmp_path):
+    """SIGKILL (the process kills itself at a KERAS_GANS_KILL_AT point, see
+    kg.io_utils.fault_point), then the same command again: the final weights are the
+    uninterrupted run's, bit for bit. Run the full set: KG_FAULT_POINTS=all."""
+    expected, points = uninterrupted_cli_run
+    for point in _kill_points(points):
+        out = tmp_path / point.replace(":", "_")
+        killed = _train(out, kill_at=point)
+        assert killed.returncode == -signal.SIGKILL, (point, killed.stderr[-2000:])
+        resumed = _train(out)
+        assert resumed.returncode == 0, (point, resumed.stderr[-2000:])
+        model = keras.saving.load_model(out / "model.keras")
+        assert int(model.step_counter.numpy()) == 8, point
+        for x, y in zip(expected, weights_of(model)):
+            np.testing.assert_array_equal(x, y, err_msg=point)
+        assert not list(out.rglob(".*.partial*")), point
 
 
 def test_non_finite_loss_stops_training_and_keeps_the_last_good_backup(fashion_images, tmp_path):

@@ -180,12 +180,17 @@ def test_bad_input_raises_value_error_before_any_step(case, fashion_images):
         np.testing.assert_array_equal(a, b)
 
 
-def test_last_partial_batch_still_gives_finite_steps(fashion_images):
+@pytest.mark.parametrize("kind", ["arrays", "tf.data"])
+def test_last_partial_batch_still_gives_finite_steps(kind, fashion_images):
     # 83 images in batches of 40: 40, 40, 3. The 3-image batch has fewer images than
     # critic updates; its minibatches of 1 cycle through it rather than being empty.
+    # Only the first batch must be a multiple of critic_steps: the last is a remainder.
     model = kg.WGAN(seed=0, critic_steps=5)
     model.compile()
-    history = model.fit(fashion_images[:83], batch_size=40, epochs=1, verbose=0)
+    images = fashion_images[:83]
+    data = ({"x": images, "batch_size": 40} if kind == "arrays"
+            else {"x": tf.data.Dataset.from_tensor_slices(images).batch(40)})
+    history = model.fit(**data, epochs=1, verbose=0)
     assert np.all(np.isfinite(history.history["critic_loss"]))
     assert int(model.critic_optimizer.iterations.numpy()) == 15
     assert all(np.all(np.isfinite(w)) for w in weights_of(model))

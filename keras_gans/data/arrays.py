@@ -261,8 +261,9 @@ def _check_labels(labels, images):
         )
     if labels.min() < 0:
         raise ValueError(
-            "Expected class labels >= 0. Received a label of "
-            f"{labels.min()}."
+            "Expected class labels >= 0 (class indices start at 0). Received "
+            f"{labels.min()} at index {int(labels.argmin())}. Remap the labels "
+            "to 0, 1, ..., num_classes - 1."
         )
     return labels.astype(np.int64)
 

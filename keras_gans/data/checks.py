@@ -4,8 +4,23 @@ what was expected and what was received."""
 import math
 
 import numpy as np
+import tensorflow as tf
 
 from keras_gans.data.registry import SPLITS
+
+# Marks the message of data refused inside a `tf.data` pipeline (a batch, a file): tf.data
+# reports the error as an op error, and `kg.models.checks.refused_batch` finds the
+# message again there and raises it as a `ValueError`.
+REFUSED = "keras-gans-refused-batch"
+
+
+def refusal(which, message):
+    """The marked text of a refusal of `which` (e.g. "Batch 5 of the epoch") for `message`;
+    both may be string tensors (the text is then a string tensor)."""
+    parts = [f"<{REFUSED} ", which, ">", message, f"</{REFUSED}>"]
+    if any(tf.is_tensor(part) for part in parts):
+        return tf.strings.join(parts)
+    return "".join(parts)
 
 
 def _check_split(split):

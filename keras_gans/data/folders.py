@@ -6,6 +6,7 @@ import numpy as np
 import tensorflow as tf
 
 from keras_gans.data.arrays import scale_images
+from keras_gans.data.checks import refusal
 from keras_gans.data.pipeline import batch_pipeline
 from keras_gans.data.registry import IMAGE_EXTENSIONS
 
@@ -115,9 +116,9 @@ def _image_reader(first_path, image_size):
     def read(path):
         # channels=0 because GIF decoding accepts no other request than RGB;
         # the conversion below then gives every image the same channels.
-        image = tf.io.decode_image(
-            tf.io.read_file(path), channels=0, expand_animations=False
-        )
+        data = tf.io.read_file(path)
+        with tf.control_dependencies([_whole_file_check(data, path)]):
+            image = tf.io.decode_image(data, channels=0, expand_animations=False)
         image = _convert_channels(image, channels)
         if image_size is not None:
             image = tf.image.resize(image, size, antialias=True)
@@ -130,20 +131,42 @@ def _image_reader(first_path, image_size):
     return read
 
 
+# How a complete image file starts: PNG, JPEG, GIF, BMP. A PNG also ends with its
+# IEND chunk (type and CRC; within the last 64 bytes, as decoders ignore what follows);
+# a JPEG or GIF may carry data after its end marker, so their ends are not checked.
+_PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+_PNG_END = b"IEND\xaeB`\x82"
+_OTHER_SIGNATURES = (b"\xff\xd8\xff", b"GIF87a", b"GIF89a", b"BM")
+
+
+def _whole_file_check(data, path):
+    """Refuses, naming `path`, a file that is empty, truncated (a PNG) or of no image
+    format, which the decoder would only report as "Invalid PNG data" (no file name)."""
+    tail = tf.strings.substr(data, tf.maximum(tf.strings.length(data) - 64, 0), 64)
+    whole_png = tf.logical_and(
+        tf.equal(tf.strings.substr(data, 0, len(_PNG_SIGNATURE)), _PNG_SIGNATURE),
+        tf.size(tf.strings.split(tail, sep=_PNG_END)) > 1,
+    )
+    other = [tf.equal(tf.strings.substr(data, 0, len(start)), start)
+             for start in _OTHER_SIGNATURES]
+    return tf.debugging.Assert(tf.reduce_any([whole_png, *other]), [refusal(
+        tf.strings.join(["The image file ", path]),
+        "It is empty, truncated or not a PNG, JPEG, GIF or BMP file. Copy it again, or "
+        "delete it from the folder.",
+    )])
+
+
 def _same_size_check(image, size, path):
     same_size = tf.reduce_all(tf.equal(tf.shape(image)[:2], size))
-    return tf.debugging.Assert(
-        same_size,
-        [
-            f"Images differ in size: the first is {size[0]}x"
-            f"{size[1]}, but this one is (height, width)",
-            tf.shape(image)[:2],
-            ":",
-            path,
-            "Pass image_size=(height, width) to load() to resize "
-            "them all.",
-        ],
-    )
+    shape = tf.strings.as_string(tf.shape(image)[:2])
+    return tf.debugging.Assert(same_size, [refusal(
+        tf.strings.join(["The image file ", path]),
+        tf.strings.join([
+            f"Images differ in size: the first is {size[0]}x{size[1]}, but this one is ",
+            shape[0], "x", shape[1], ". Pass image_size=(height, width) to load() "
+            "(--image-size) to resize them all.",
+        ]),
+    )])
 
 
 def _convert_channels(image, channels):

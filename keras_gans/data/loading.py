@@ -126,7 +126,10 @@ def load(
     if os.path.isdir(path):
         return _image_directory_dataset(path, with_labels=with_labels, **pipeline)
     images, labels = _read_array_file(path, with_labels)
-    images, labels, value_range = _check_arrays(images, labels, None)
+    try:
+        images, labels, value_range = _check_arrays(images, labels, None)
+    except ValueError as error:
+        raise ValueError(f"{path}: {error}") from None
     return _in_memory_dataset(images, labels, value_range=value_range, **pipeline)
 
 

@@ -439,18 +439,18 @@ class AdversarialModel(stabilisers.StabiliserOptions, keras.Model):
 
         Bad data (wrong rank, shape, channel count, dtype or range; labels where
         none are expected or missing where needed; an empty dataset) raises a
-        `ValueError` before any training step; for a `tf.data` dataset every batch
-        is checked so, inside its pipeline, before a train step gets it. A learning-rate schedule that needs
-        the length of training gets `epochs` x steps per epoch.
+        `ValueError` before any training step. Every later batch (of a `tf.data`
+        dataset, NumPy arrays or a `PyDataset`) is checked too, before a train step
+        gets it (`checks.every_batch_checked`): a refused one raises a `ValueError`
+        naming it, and the batches before it have trained. A learning-rate schedule
+        that needs the length of training gets `epochs` x steps per epoch.
         """
         batch = checks.first_batch(x, y, batch_size)
         if batch is not None:
             self.check_batch(batch)
             self.on_first_batch(batch)
-        if isinstance(x, tf.data.Dataset):
-            # A dataset is shuffled by its pipeline; Keras warns if asked to again.
-            kwargs.setdefault("shuffle", False)
-            x = checks.check_every_batch(x, self.check_batch)
+        x, y, batch_size = checks.every_batch_checked(x, y, batch_size, kwargs,
+                                                      self.check_batch)
         set_schedules = []
         if self._open_schedules():
             steps = steps_per_epoch(x, batch_size, kwargs.get("steps_per_epoch"))
@@ -464,6 +464,14 @@ class AdversarialModel(stabilisers.StabiliserOptions, keras.Model):
             if refused is not None:
                 raise refused from None
             raise
+
+    def make_train_function(self, force=False):
+        # Keras's, on a step that waits for its batch: a refused batch changes nothing.
+        self.train_step = distribute.waiting_for_its_batch(self.train_step)
+        try:
+            return super().make_train_function(force)
+        finally:
+            del self.train_step
 
     def on_first_batch(self, batch):
         """Called by `fit` with its first (checked) batch; a hook for subclasses."""

@@ -1,8 +1,8 @@
 """Checks of the data a model is given, run before any training step.
 
 Each check raises a `ValueError` that says what was received and how to fix it. The
-models call them from `fit` (on the first batch, and on every batch of a `tf.data`
-dataset inside its pipeline: `check_every_batch`), `generate`, `translate` and `encode`.
+models call them from `fit` (on the first batch, then on every batch before a train
+step takes it: `every_batch_checked`), `generate`, `translate` and `encode`.
 """
 
 import os
@@ -11,6 +11,8 @@ import re
 import keras
 import numpy as np
 import tensorflow as tf
+
+from keras_gans.data.checks import REFUSED, refusal
 
 
 def fresh_seed():
@@ -222,9 +224,67 @@ def check_labels(labels, num_classes, name, count=None, what="labels"):
     return labels.astype("int64")
 
 
-# Marks the message of a batch refused inside the input pipeline: tf.data reports
-# the ValueError as an op error, and `refused_batch` finds it again there.
-_REFUSED = "keras-gans-refused-batch"
+def _check_marked(check_batch, batch, which):
+    """`check_batch(batch)`, its `ValueError` marked with `which` batch it was."""
+    try:
+        check_batch(batch)
+    except ValueError as error:
+        raise ValueError(refusal(which, str(error))) from None
+
+
+def every_batch_checked(x, y, batch_size, fit_kwargs, check_batch):
+    """What `fit` trains on, with `check_batch` run on every batch before a train step
+    takes it: returns `(x, y, batch_size)` to pass on to Keras's `fit`.
+
+    A `tf.data` dataset gets the check inside its pipeline (`check_every_batch`);
+    NumPy arrays and tensors become such a dataset first (batched as Keras batches
+    them: `batch_size`, default 32, the last batch smaller; shuffled each epoch unless
+    `shuffle=False`, popped from `fit_kwargs`); a `keras.utils.PyDataset` is wrapped so
+    that each `__getitem__` checks its batch. Other inputs pass unchanged.
+    """
+    if isinstance(x, (np.ndarray, tf.Tensor)):
+        shuffle = fit_kwargs.pop("shuffle", True)
+        x = tf.data.Dataset.from_tensor_slices(x if y is None else (x, y))
+        if shuffle:
+            x = x.shuffle(len(x), reshuffle_each_iteration=True)
+        x, y, batch_size = x.batch(batch_size or 32), None, None
+    if isinstance(x, tf.data.Dataset):
+        # A dataset is shuffled by its pipeline; Keras warns if asked to again.
+        fit_kwargs.setdefault("shuffle", False)
+        return check_every_batch(x, check_batch), y, batch_size
+    if isinstance(x, keras.utils.PyDataset):
+        return CheckedPyDataset(x, check_batch), y, batch_size
+    return x, y, batch_size
+
+
+class CheckedPyDataset(keras.utils.PyDataset):
+    """A `keras.utils.PyDataset` whose every batch is checked as `__getitem__` gives it
+    (in the worker that reads it): the batches, workers and epoch hooks of `dataset`."""
+
+    def __init__(self, dataset, check_batch):
+        super().__init__(workers=dataset.workers, max_queue_size=dataset.max_queue_size,
+                         use_multiprocessing=dataset.use_multiprocessing)
+        self.dataset = dataset
+        self.check_batch = check_batch
+
+    @property
+    def num_batches(self):
+        return self.dataset.num_batches
+
+    def __len__(self):
+        return len(self.dataset)
+
+    def __getitem__(self, index):
+        batch = self.dataset[index]
+        # Keras shuffles a PyDataset's batches (fit's shuffle=True): name the index.
+        _check_marked(self.check_batch, batch, f"The PyDataset's batch dataset[{index}]")
+        return batch
+
+    def on_epoch_begin(self):
+        self.dataset.on_epoch_begin()
+
+    def on_epoch_end(self):
+        self.dataset.on_epoch_end()
 
 
 def check_every_batch(dataset, check_batch):
@@ -239,10 +299,7 @@ def check_every_batch(dataset, check_batch):
 
     def check(index, *flat):
         batch = tf.nest.pack_sequence_as(spec, [tensor.numpy() for tensor in flat])
-        try:
-            check_batch(batch)
-        except ValueError as error:
-            raise ValueError(f"<{_REFUSED} {int(index)}>{error}</{_REFUSED}>") from None
+        _check_marked(check_batch, batch, f"Batch {int(index) + 1} of the epoch")
         return flat
 
     def checked(index, element):
@@ -260,10 +317,10 @@ def check_every_batch(dataset, check_batch):
 def refused_batch(error):
     """The `ValueError` of a batch `check_every_batch` refused, from the error tf.data
     raised for it, or None when `error` is something else."""
-    found = re.search(rf"<{_REFUSED} (\d+)>(.*?)</{_REFUSED}>", str(error), re.S)
+    found = re.search(rf"<{REFUSED} ([^>]*)>(.*?)</{REFUSED}>", str(error), re.S)
     if found is None:
         return None
     return ValueError(
-        f"Batch {int(found[1]) + 1} of the epoch was refused before any training step "
-        f"on it (the earlier ones trained): {found[2]}"
+        f"{found[1]} was refused before any training step on it (the batches before it "
+        f"in this epoch trained): {found[2]}"
     )

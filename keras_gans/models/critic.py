@@ -140,8 +140,18 @@ class CriticGAN(GANModel):
 
     # ------------------------------------------------------------------ input checks
 
+    def on_first_batch(self, batch):
+        # A wrong batch_size shows in the first batch; a later, smaller one is an epoch's
+        # remainder, whose minibatches cycle through it (`critic_minibatches`).
+        super().on_first_batch(batch)
+        self._check_batch_size(batch)
+
     def check_batch(self, batch):
         super().check_batch(batch)
+        if distribute.num_replicas(self.distribute_strategy) > 1:
+            self._check_batch_size(batch)  # a remainder would split unevenly
+
+    def _check_batch_size(self, batch):
         images = batch[0] if isinstance(batch, (tuple, list)) else batch
         size = len(images)
         replicas = distribute.num_replicas(self.distribute_strategy)
