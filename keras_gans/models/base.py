@@ -29,6 +29,7 @@ import tensorflow as tf
 from keras import ops
 
 from keras_gans import distribute
+from keras_gans.data.pipeline import without_autotune
 from keras_gans.models import checks, ema, inference, stabilisers
 from keras_gans.models.checks import check_image_shape, check_seed
 from keras_gans.models.schedules import steps_per_epoch
@@ -441,8 +442,12 @@ class AdversarialModel(stabilisers.StabiliserOptions, keras.Model):
         none are expected or missing where needed; an empty dataset) raises a
         `ValueError` before any training step; for a `tf.data` dataset every batch
         is checked so, inside its pipeline, before a train step gets it. A learning-rate schedule that needs
-        the length of training gets `epochs` x steps per epoch.
+        the length of training gets `epochs` x steps per epoch. A dataset without
+        autotuning options gets autotuning off (`kg.data.pipeline.without_autotune`:
+        with it, `fit` idled up to seconds at its end and between epochs).
         """
+        if isinstance(x, tf.data.Dataset):
+            x = without_autotune(x)
         batch = checks.first_batch(x, y, batch_size)
         if batch is not None:
             self.check_batch(batch)
