@@ -45,3 +45,26 @@ def test_smoke_run_prints_ratios_and_fractions_of_peak(capsys):
         assert row["images_per_s"] > 0 and np.isfinite(row["ratio"])
         assert 0 < row["fraction_of_peak"] and row["flops_per_image"] > 0
     assert "of peak" in capsys.readouterr().out
+
+
+def test_peer_spec_lists_the_dcgan_layers_with_their_shapes_and_parameter_counts():
+    import peer
+
+    model = kg.DCGAN(seed=0)
+    model.compile()
+    spec = peer.network_spec(model)
+    assert [layer["kind"] for layer in spec["generator"]] == [
+        "dense", "reshape", "batch_norm", "activation", "conv_transpose", "batch_norm",
+        "activation", "conv_transpose"]
+    assert [layer["kind"] for layer in spec["discriminator"]] == [
+        "conv", "leaky_relu", "conv", "batch_norm", "leaky_relu", "flatten", "dense"]
+    assert spec["generator"][-1]["output"] == [28, 28, 1]
+    assert spec["generator"][-1]["activation"] == "tanh"
+    assert spec["discriminator"][2] | {"input": None} == {
+        "kind": "conv", "name": spec["discriminator"][2]["name"], "input": None,
+        "output": [7, 7, 128], "kernel": 5, "strides": 2, "padding": "same", "bias": False,
+        "activation": "linear"}
+    assert spec["trainable_parameters"] == {"generator": 833985, "discriminator": 212993}
+    assert spec["adam"] == pytest.approx({"learning_rate": 2e-4, "beta_1": 0.5,
+                                          "beta_2": 0.999, "epsilon": 1e-7})
+    assert spec["latent"] == "uniform" and spec["latent_dim"] == 100
