@@ -61,9 +61,9 @@ def without_autotune(dataset):
     """`dataset` with tf.data's autotuning off, unless its options already set it.
 
     Deleting an iterator of an autotuned dataset waits, at no CPU, until the tuning
-    thread's next wake-up: its period doubles with every tuning round (1 ms, 2 ms,
-    ... up to a minute), and cancelling the iterator did not wake it (TensorFlow
-    2.21, seen in `RootDataset::Iterator::~Iterator`). `fit` deletes its iterator at
+    thread's next wake-up: its rounds come 10 ms, 20 ms, ... apart, doubling up to
+    2.56 s, and cancelling the iterator did not wake it (TensorFlow 2.21, seen in
+    `RootDataset::Iterator::~Iterator`). `fit` deletes its iterator at
     its end and, without `steps_per_epoch`, at every epoch's end, so each paid
     0-10 s idle (docs/performance.md). Without autotuning there is no such thread,
     and a parallel map with `AUTOTUNE` runs as many calls at once as there are
