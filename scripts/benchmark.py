@@ -631,7 +631,8 @@ def run_peer(args, log):
     return peer.peer_benchmark(
         build, REFERENCES["dcgan"] if "reference" in configs else None, data, steps,
         args.repeats, precisions, args.torch_python, torch_configs,
-        threads=args.torch_threads, autotuned=args.autotuned, log=log)
+        threads=args.torch_threads, autotuned=args.autotuned,
+        kg_threads=[int(t) for t in args.kg_threads.split(",") if t.strip()], log=log)
 
 
 # --------------------------------------------------------------------- main
@@ -671,6 +672,9 @@ def main(argv=None):
                         help="--peer: PyTorch configurations, comma-separated")
     parser.add_argument("--torch-threads", type=int, default=0,
                         help="--peer: torch.set_num_threads (0: its default)")
+    parser.add_argument("--kg-threads", default="",
+                        help="--peer: also ours in float32 on these TensorFlow thread "
+                        "counts, each in a process of its own, e.g. 1")
     parser.add_argument("--autotuned", action="store_true",
                         help="--peer: also time ours on a tf.data dataset that keeps "
                         "autotuning on (fit's idle gap before it was removed)")

@@ -16,11 +16,13 @@ set-up and first step), CPU-ms per image (getrusage of the process, all threads)
 the ratios to PyTorch's best configuration in the same precision.
 """
 
+import argparse
 import json
 import os
 import resource
 import statistics
 import subprocess
+import sys
 import tempfile
 import time
 
@@ -95,38 +97,54 @@ def network_spec(model):
 
 # --------------------------------------------------------------------- the two sides
 
-class TorchPeer:
-    """One PyTorch configuration in its own process: `run(steps)` -> (wall, cpu)."""
+class ServedPeer:
+    """A model in a process of its own (`torch_peer.py`, or this file with `--serve`):
+    built and warmed up once; `run(steps)` -> (wall, cpu, wall) of N steps."""
 
-    def __init__(self, config, torch_python, spec_path, data_path, threads=0):
-        self.name = "torch " + config
-        precision, *options = config.split("+")
-        command = [torch_python, os.path.join(HERE, "torch_peer.py"), "--spec", spec_path,
-                   "--data", data_path, "--precision", precision, "--threads", str(threads)]
-        if "channels_last" in options:
-            command.append("--channels-last")
+    def __init__(self, name, command, precision):
+        self.name, self.precision = name, precision
         self.process = subprocess.Popen(command, stdin=subprocess.PIPE,
                                         stdout=subprocess.PIPE, text=True)
         self.info = self._reply()
-        self.precision = "mixed_bfloat16" if precision == "bfloat16" else "float32"
 
     def _reply(self):
-        line = self.process.stdout.readline()
-        if not line:
-            raise RuntimeError(f"{self.name} exited (code {self.process.wait()})")
-        return json.loads(line)
+        while True:  # skip what the served process's libraries print
+            line = self.process.stdout.readline()
+            if not line:
+                raise RuntimeError(f"{self.name} exited (code {self.process.wait()})")
+            if line.startswith("{"):
+                return json.loads(line)
 
     def run(self, steps):
         self.process.stdin.write(f"run {steps}\n")
         self.process.stdin.flush()
         reply = self._reply()
-        return reply["wall"], reply["cpu"], reply["wall"]
+        return reply["wall"], reply["cpu"], reply.get("steps_wall", reply["wall"])
 
     def close(self):
         if self.process.poll() is None:
             self.process.stdin.write("quit\n")
             self.process.stdin.flush()
             self.process.wait(timeout=60)
+
+
+def torch_peer(config, torch_python, spec_path, data_path, threads=0):
+    """PyTorch configuration `config` ("bfloat16+channels_last", ...) as a ServedPeer."""
+    precision, *options = config.split("+")
+    command = [torch_python, os.path.join(HERE, "torch_peer.py"), "--spec", spec_path,
+               "--data", data_path, "--precision", precision, "--threads", str(threads)]
+    if "channels_last" in options:
+        command.append("--channels-last")
+    return ServedPeer("torch " + config, command,
+                      "mixed_bfloat16" if precision == "bfloat16" else "float32")
+
+
+def threads_peer(precision, threads, steps, batch_size):
+    """Ours with TensorFlow limited to `threads` intra- and inter-op threads (which
+    can only be set before TensorFlow starts: a process of its own)."""
+    command = [sys.executable, os.path.abspath(__file__), "--serve", "--precision", precision,
+               "--threads", str(threads), "--steps", str(steps), "--batch", str(batch_size)]
+    return ServedPeer(f"kg {precision} {threads} thread(s)", command, precision)
 
 
 class StepClock(keras.callbacks.Callback):
@@ -160,10 +178,12 @@ class KerasSide:
 # --------------------------------------------------------------------- the run
 
 def peer_benchmark(build, reference_cls, data, steps, repeats, precisions, torch_python,
-                   torch_configs=TORCH_CONFIGS, threads=0, autotuned=False, log=print):
+                   torch_configs=TORCH_CONFIGS, threads=0, autotuned=False, kg_threads=(),
+                   log=print):
     """Alternating rounds of kg (ours; the reference when `reference_cls`; ours on an
     autotuned dataset, as before the idle gap was removed, when `autotuned`) and
-    PyTorch; returns result rows."""
+    PyTorch; with `kg_threads`, ours in float32 on that many threads, each in a
+    process of its own; returns result rows."""
     import keras_gans as kg
     import tensorflow as tf
 
@@ -187,13 +207,16 @@ def peer_benchmark(build, reference_cls, data, steps, repeats, precisions, torch
                                    data.with_options(options), precision))
     try:
         for config in torch_configs:
-            peer = TorchPeer(config, torch_python, spec_path, data_path, threads)
+            peer = torch_peer(config, torch_python, spec_path, data_path, threads)
             if peer.precision in precisions:
                 peer.run(10)  # warm up
                 sides.append(peer)
                 log(f"{peer.name}: {peer.info}")
             else:
                 peer.close()
+        for count in kg_threads:
+            sides.append(threads_peer("float32", count, steps, batch_size))
+            log(f"{sides[-1].name}: {sides[-1].info}")
         timings = {side.name: [] for side in sides}
         for round_index in range(repeats):
             order = sides if round_index % 2 == 0 else sides[::-1]
@@ -204,7 +227,7 @@ def peer_benchmark(build, reference_cls, data, steps, repeats, precisions, torch
                 for side in sides) + f" img/s; load {os.getloadavg()[0]:.2f}")
     finally:
         for side in sides:
-            if isinstance(side, TorchPeer):
+            if isinstance(side, ServedPeer):
                 side.close()
     return summarize(sides, timings, steps * batch_size, steps, log)
 
@@ -243,3 +266,36 @@ def format_peer_row(row):
             f"(rounds {min(row['rates']):.0f}-{max(row['rates']):.0f}, slowest/fastest "
             f"{row['slowest_to_fastest']:.2f}), steps only {row['steps_only_images_per_s']:6.0f}"
             f", {row['cpu_ms_per_image']:.3f} CPU-ms/img{ratio}")
+
+
+def serve(argv=None):
+    """`peer.py --serve`: ours on `--threads` TensorFlow threads, run on request."""
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--serve", action="store_true")
+    parser.add_argument("--precision", default="float32")
+    parser.add_argument("--threads", type=int, required=True)
+    parser.add_argument("--steps", type=int, required=True)
+    parser.add_argument("--batch", type=int, required=True)
+    args = parser.parse_args(argv)
+    import tensorflow as tf
+
+    tf.config.threading.set_intra_op_parallelism_threads(args.threads)
+    tf.config.threading.set_inter_op_parallelism_threads(args.threads)
+    import benchmark
+    import keras_gans as kg
+
+    data = benchmark.batches(kg.DCGAN, args.batch, args.steps)
+    side = KerasSide("kg", benchmark.build(kg.DCGAN, args.precision), data, args.precision)
+    print(json.dumps({"ready": True, "intra_op_threads": args.threads}), flush=True)
+    for line in sys.stdin:
+        words = line.split()
+        if not words or words[0] == "quit":
+            break
+        wall, cpu, steps_wall = side.run(int(words[1]))
+        print(json.dumps({"wall": wall, "cpu": cpu, "steps_wall": steps_wall}), flush=True)
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, HERE)
+    serve()
+
