@@ -6,6 +6,8 @@
     python scripts/benchmark.py --variants dcgan --repeats 15 \
         --configs reference,ours,ours+unshared,ours+spe4,ours+jit   # ablations
     python scripts/benchmark.py --quality --epochs 1 --seeds 0,1    # DCGAN FID check
+    python scripts/benchmark.py --peer torch --torch-python /work/torchvenv/bin/python \
+        --steps 469 --repeats 5 --configs ours      # kg.DCGAN against PyTorch (peer.py)
 
 Results and how to read them: docs/performance.md.
 
@@ -56,6 +58,9 @@ import tensorflow as tf  # noqa: E402
 from keras import ops  # noqa: E402
 
 import keras_gans as kg  # noqa: E402
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import peer  # noqa: E402 (beside this file)
 
 PRECISIONS = ("float32", "mixed_bfloat16")
 
@@ -648,6 +653,25 @@ def quality(epochs, seeds, num_samples, log=print):
     return results
 
 
+# --------------------------------------------------------------------- peer
+
+def run_peer(args, log):
+    """`--peer torch`: kg.DCGAN (and its reference) against PyTorch, one run."""
+    configs = [c.strip() for c in args.configs.split(",") if c.strip()]
+    if set(configs) - {"ours", "reference"} or "ours" not in configs:
+        raise SystemExit("--peer takes --configs ours or ours,reference")
+    steps = args.steps or 469  # one epoch of Fashion-MNIST at batch 128
+    size = args.batch_size or kg.DCGAN.DEFAULT_BATCH_SIZE
+    data = batches(kg.DCGAN, size, steps)
+    precisions = [p.strip() for p in args.precision.split(",") if p.strip()]
+    torch_configs = [c.strip() for c in args.torch_configs.split(",") if c.strip()]
+    return peer.peer_benchmark(
+        build, REFERENCES["dcgan"] if "reference" in configs else None, data, steps,
+        args.repeats, precisions, args.torch_python, torch_configs,
+        threads=args.torch_threads, autotuned=args.autotuned,
+        kg_threads=[int(t) for t in args.kg_threads.split(",") if t.strip()], log=log)
+
+
 # --------------------------------------------------------------------- main
 
 def main(argv=None):
@@ -677,6 +701,21 @@ def main(argv=None):
     parser.add_argument("--seeds", default="0,1", help="--quality: model and data seeds")
     parser.add_argument("--num-samples", type=int, default=10000,
                         help="--quality: generated images per FID")
+    parser.add_argument("--peer", choices=["torch"], default=None,
+                        help="DCGAN against the same networks in PyTorch (see peer.py); "
+                        "--configs: 'ours' alone, or with 'reference'")
+    parser.add_argument("--torch-python", default=os.environ.get("KG_TORCH_PYTHON", "python"),
+                        help="--peer: a Python interpreter with torch installed")
+    parser.add_argument("--torch-configs", default=",".join(peer.TORCH_CONFIGS),
+                        help="--peer: PyTorch configurations, comma-separated")
+    parser.add_argument("--torch-threads", type=int, default=0,
+                        help="--peer: torch.set_num_threads (0: its default)")
+    parser.add_argument("--kg-threads", default="",
+                        help="--peer: also ours in float32 on these TensorFlow thread "
+                        "counts, each in a process of its own, e.g. 1")
+    parser.add_argument("--autotuned", action="store_true",
+                        help="--peer: also time ours on a tf.data dataset that keeps "
+                        "autotuning on (fit's idle gap before it was removed)")
     parser.add_argument("--json", default=None, help="also write the results here")
     args = parser.parse_args(argv)
 
@@ -684,7 +723,9 @@ def main(argv=None):
         print(line, flush=True)
 
     log(f"{os.cpu_count()} CPU cores, TensorFlow {tf.__version__}, Keras {keras.__version__}")
-    if args.quality:
+    if args.peer:
+        results = run_peer(args, log)
+    elif args.quality:
         results = quality(args.epochs, [int(s) for s in args.seeds.split(",")],
                           args.num_samples, log=log)
     else:

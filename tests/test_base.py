@@ -142,3 +142,26 @@ def test_numpy_arrays_are_accepted_by_fit(fashion_images):
     history = model.fit(fashion_images[:200], batch_size=100, epochs=1, verbose=0)
     assert np.isfinite(history.history["generator_loss"][0])
     assert int(model.step_counter.numpy()) == 2
+
+
+def test_fit_turns_off_autotuning_of_a_dataset_that_does_not_choose(fashion_images,
+                                                                   monkeypatch):
+    # With it, deleting fit's iterator (at the end, and between epochs) idled for
+    # up to seconds (kg.data.pipeline.without_autotune).
+    seen = []
+    keras_fit = keras.Model.fit
+
+    def recording_fit(self, x=None, *args, **kwargs):
+        seen.append(x.options().autotune.enabled)
+        return keras_fit(self, x, *args, **kwargs)
+
+    monkeypatch.setattr(keras.Model, "fit", recording_fit)
+    dataset = tf.data.Dataset.from_tensor_slices(fashion_images[:256]).batch(128)
+    chosen = tf.data.Options()
+    chosen.autotune.enabled = True
+    model = kg.GAN(seed=0)
+    model.compile()
+    model.fit(dataset, epochs=2, verbose=0)
+    model.fit(dataset.with_options(chosen), epochs=1, verbose=0)
+    assert seen == [False, True]
+    assert int(model.step_counter.numpy()) == 6

@@ -51,3 +51,26 @@ def test_the_per_batch_checks_are_timed_against_fit_without_them():
     row = benchmark.measure_checks(kg.GAN, benchmark.batches(kg.GAN, 4, 2), 8, 1)
     assert row["checked_images_per_s"] > 0 and row["unchecked_images_per_s"] > 0
     assert len(row["round_ratios"]) == 2 and np.isfinite(row["ratio"])
+
+
+def test_peer_spec_lists_the_dcgan_layers_with_their_shapes_and_parameter_counts():
+    import peer
+
+    model = kg.DCGAN(seed=0)
+    model.compile()
+    spec = peer.network_spec(model)
+    assert [layer["kind"] for layer in spec["generator"]] == [
+        "dense", "reshape", "batch_norm", "activation", "conv_transpose", "batch_norm",
+        "activation", "conv_transpose"]
+    assert [layer["kind"] for layer in spec["discriminator"]] == [
+        "conv", "leaky_relu", "conv", "batch_norm", "leaky_relu", "flatten", "dense"]
+    assert spec["generator"][-1]["output"] == [28, 28, 1]
+    assert spec["generator"][-1]["activation"] == "tanh"
+    assert spec["discriminator"][2] | {"input": None} == {
+        "kind": "conv", "name": spec["discriminator"][2]["name"], "input": None,
+        "output": [7, 7, 128], "kernel": 5, "strides": 2, "padding": "same", "bias": False,
+        "activation": "linear"}
+    assert spec["trainable_parameters"] == {"generator": 833985, "discriminator": 212993}
+    assert spec["adam"] == pytest.approx({"learning_rate": 2e-4, "beta_1": 0.5,
+                                          "beta_2": 0.999, "epsilon": 1e-7})
+    assert spec["latent"] == "uniform" and spec["latent_dim"] == 100

@@ -143,6 +143,30 @@ def test_load_without_labels_yields_a_bare_tensor():
     assert batch.shape == (32, 28, 28, 1)
 
 
+def test_loaded_datasets_do_not_autotune_so_their_iterators_delete_at_once(tmp_path):
+    # An autotuned iterator's deletion waits for the tuning thread (up to seconds
+    # at no CPU, docs/performance.md): every loader's pipeline turns it off.
+    for index in range(2):
+        write_png(tmp_path / "a" / f"{index}.png", np.full((6, 6, 1), 40 * index))
+        write_png(tmp_path / "b" / f"{index}.png", np.full((6, 6, 1), 90 * index))
+    loaded = [
+        data.load("fashion_mnist", split="test", batch_size=32),
+        data.load_unpaired(str(tmp_path / "a"), str(tmp_path / "b"), batch_size=1),
+    ]
+    for dataset in loaded:
+        assert dataset.options().autotune.enabled is False
+
+
+def test_without_autotune_keeps_what_the_options_already_say():
+    plain = tf.data.Dataset.range(4).prefetch(tf.data.AUTOTUNE)
+    assert data.pipeline.without_autotune(plain).options().autotune.enabled is False
+    options = tf.data.Options()
+    options.autotune.enabled = True
+    chosen = plain.with_options(options)
+    assert data.pipeline.without_autotune(chosen).options().autotune.enabled is True
+    assert list(data.pipeline.without_autotune(plain).as_numpy_iterator()) == [0, 1, 2, 3]
+
+
 def test_seed_fixes_the_order_and_each_epoch_is_reshuffled():
     def first_batch(dataset):
         return next(iter(dataset)).numpy()

@@ -1,5 +1,5 @@
 """The one `tf.data` chain every loader ends with: shuffle, map, batch, map,
-prefetch."""
+prefetch; and `without_autotune`, which every dataset `fit` reads goes through."""
 
 import tensorflow as tf
 
@@ -53,7 +53,28 @@ def batch_pipeline(
     dataset = dataset.batch(batch_size, drop_remainder=drop_remainder)
     if prepare_batch is not None:
         dataset = _map_images(dataset, prepare_batch, labeled)
-    return dataset.prefetch(tf.data.AUTOTUNE) if prefetch else dataset
+    dataset = dataset.prefetch(tf.data.AUTOTUNE) if prefetch else dataset
+    return without_autotune(dataset)
+
+
+def without_autotune(dataset):
+    """`dataset` with tf.data's autotuning off, unless its options already set it.
+
+    Deleting an iterator of an autotuned dataset waits, at no CPU, until the tuning
+    thread's next wake-up: its rounds come 10 ms, 20 ms, ... apart, doubling up to
+    2.56 s, and cancelling the iterator did not wake it (TensorFlow 2.21, seen in
+    `RootDataset::Iterator::~Iterator`). `fit` deletes its iterator at
+    its end and, without `steps_per_epoch`, at every epoch's end, so each paid
+    0-10 s idle (docs/performance.md). Without autotuning there is no such thread,
+    and a parallel map with `AUTOTUNE` runs as many calls at once as there are
+    cores, which keeps these pipelines far ahead of a train step. A dataset whose
+    options enable autotuning keeps it.
+    """
+    if dataset.options().autotune.enabled is not None:
+        return dataset
+    options = tf.data.Options()
+    options.autotune.enabled = False
+    return dataset.with_options(options)
 
 
 def _map_images(dataset, function, labeled):

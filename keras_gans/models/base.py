@@ -29,6 +29,7 @@ import tensorflow as tf
 from keras import ops
 
 from keras_gans import distribute
+from keras_gans.data.pipeline import without_autotune
 from keras_gans.models import checks, ema, inference, stabilisers
 from keras_gans.models.checks import check_image_shape, check_seed
 from keras_gans.models.schedules import steps_per_epoch
@@ -443,7 +444,9 @@ class AdversarialModel(stabilisers.StabiliserOptions, keras.Model):
         dataset, NumPy arrays or a `PyDataset`) is checked too, before a train step
         gets it (`checks.every_batch_checked`): a refused one raises a `ValueError`
         naming it, and the batches before it have trained. A learning-rate schedule
-        that needs the length of training gets `epochs` x steps per epoch.
+        that needs the length of training gets `epochs` x steps per epoch. A dataset
+        without autotuning options gets autotuning off (`data.pipeline.without_autotune`:
+        with it, `fit` idled up to seconds at its end and between epochs).
         """
         batch = checks.first_batch(x, y, batch_size)
         if batch is not None:
@@ -451,6 +454,8 @@ class AdversarialModel(stabilisers.StabiliserOptions, keras.Model):
             self.on_first_batch(batch)
         x, y, batch_size = checks.every_batch_checked(x, y, batch_size, kwargs,
                                                       self.check_batch)
+        if isinstance(x, tf.data.Dataset):  # arrays too: every_batch_checked made one
+            x = without_autotune(x)
         set_schedules = []
         if self._open_schedules():
             steps = steps_per_epoch(x, batch_size, kwargs.get("steps_per_epoch"))
