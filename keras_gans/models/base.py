@@ -440,13 +440,11 @@ class AdversarialModel(stabilisers.StabiliserOptions, keras.Model):
 
         Bad data (wrong rank, shape, channel count, dtype or range; labels where
         none are expected or missing where needed; an empty dataset) raises a
-        `ValueError` before any training step. Every later batch (of a `tf.data`
-        dataset, NumPy arrays or a `PyDataset`) is checked too, before a train step
-        gets it (`checks.every_batch_checked`): a refused one raises a `ValueError`
-        naming it, and the batches before it have trained. A learning-rate schedule
-        that needs the length of training gets `epochs` x steps per epoch. A dataset
-        without autotuning options gets autotuning off (`data.pipeline.without_autotune`:
-        with it, `fit` idled up to seconds at its end and between epochs).
+        `ValueError` before any training step; every later batch (`tf.data`, arrays,
+        `PyDataset`) before a train step gets it (`checks.every_batch_checked`). A
+        schedule that needs the length of training gets `epochs` x steps per epoch.
+        Autotuning is off unless the dataset's options say (`without_autotune`: with
+        it, `fit` idled up to seconds at its end and between epochs).
         """
         batch = checks.first_batch(x, y, batch_size)
         if batch is not None:
