@@ -18,7 +18,7 @@ metrics.json the FID of both. Shipped without optimizer state.
 
 from _common import Recipe, main
 
-RECIPE = Recipe(name="cgan_fashion_mnist", variant="cgan", epochs=20,
+RECIPE = Recipe(name="cgan_fashion_mnist", variant="cgan", epochs=18,
                 model_options={"ema_decay": 0.999, "ema_start": 1000},
                 fid_every_n_epochs=1,
                 measures=("class_diversity",))
