@@ -164,3 +164,14 @@ def test_a_damaged_file_in_a_folder_is_refused_naming_it_before_it_trains(
                                         "training step on it"), str(raised.value)
     assert problem in str(raised.value)
     assert int(model.step_counter.numpy()) == 4
+
+
+def test_a_damaged_file_in_the_first_batch_is_refused_naming_it(fashion_images, tmp_path):
+    folder = _folder_of_pngs(tmp_path / "images", fashion_images[:32])
+    damaged = folder / "0003.png"  # in the first batch: fit's own first-batch check reads it
+    damaged.write_bytes(damaged.read_bytes()[:40])
+    model = kg.GAN(seed=0)
+    model.compile()
+    with pytest.raises(ValueError, match=f"The image file {damaged} was refused"):
+        model.fit(kg.data.load(folder, batch_size=16, shuffle=False), epochs=1, verbose=0)
+    assert int(model.step_counter.numpy()) == 0

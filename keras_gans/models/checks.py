@@ -59,8 +59,14 @@ def first_batch(x, y=None, batch_size=None):
     For arrays that is the first `batch_size` rows (Keras's default: 32).
     """
     if isinstance(x, tf.data.Dataset):
-        for element in x.take(1):
-            return tf.nest.map_structure(lambda t: t.numpy(), element)
+        try:  # a file the pipeline refuses may be in the first batch too
+            for element in x.take(1):
+                return tf.nest.map_structure(lambda t: t.numpy(), element)
+        except tf.errors.InvalidArgumentError as error:
+            refused = refused_batch(error)
+            if refused is None:
+                raise
+            raise refused from None
         raise ValueError(
             "The dataset is empty: it yielded no batch. Check the source directory, "
             "the split and any filter() in the pipeline."
