@@ -164,6 +164,9 @@ def _add_evaluate(commands):
     evaluate.add_argument("--seed", type=int, default=0, help="seed of the samples")
     evaluate.add_argument("--batch-size", type=int, default=500,
                           help="images generated per batch")
+    evaluate.add_argument("--no-ema", dest="use_ema", action="store_false",
+                          help="measure the trained generator instead of its moving "
+                          "average (for a model trained with ema_decay)")
     evaluate.add_argument("--json", default=None, help="also write the results here")
 
 

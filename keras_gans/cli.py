@@ -223,7 +223,8 @@ def evaluate(args):
     evaluator = kg.evaluation.Evaluator(args.dataset, split=args.split,
                                         extractor=args.extractor)
     results = evaluator.evaluate(model, args.num, seed=args.seed,
-                                 batch_size=args.batch_size)
+                                 batch_size=args.batch_size,
+                                 use_ema=None if getattr(args, "use_ema", True) else False)
     _print_results(args, evaluator, results)
     if args.json:
         import json
@@ -259,6 +260,8 @@ def _print_results(args, evaluator, results):
     print(f"reference:  {args.dataset} {args.split} "
           f"({evaluator.reference.statistics.count} images)")
     print(f"extractor:  {extractor.name} (weights {extractor.fingerprint()[:12]})")
+    if not getattr(args, "use_ema", True):
+        print("generator:  the trained one (--no-ema), not its moving average")
     print(f"samples:    {results['num_samples']}")
     print(f"FID:        {results['fid']:.4f}")
     if "kid" in results:

@@ -16,6 +16,7 @@ import argparse
 import json
 import os
 import shutil
+import sys
 
 os.environ.setdefault("KERAS_BACKEND", "tensorflow")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
@@ -25,19 +26,21 @@ import keras  # noqa: E402
 import keras_gans as kg  # noqa: E402
 from keras_gans.io_utils import atomic_path, sha256_of, write_bytes  # noqa: E402
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir, "zoo"))
+from _common import evaluate_file  # noqa: E402  (the zoo's own evaluation)
+
 
 def measure(path, evaluator, num_samples):
     """The zoo's measures of the preset file at `path`."""
     model = keras.saving.load_model(path, compile=False)
     if not isinstance(model, kg.models.GANModel):  # a translator
         return kg.evaluation.measures.translation_measures(model)
-    results = evaluator.evaluate(model, num_samples=num_samples, seed=0)
+    results = evaluate_file(path, evaluator, num_samples)
     measured = {key: round(results[key], 2) for key in ("fid", "kid", "kid_std")}
     if "class_accuracy" in results:
         measured["class_accuracy"] = round(results["class_accuracy"], 4)
-    if getattr(model, "ema_decay", None) is not None:
-        raw = evaluator.evaluate_images(model.generate(num_samples, seed=0, use_ema=False))
-        measured["raw_generator_fid"] = round(raw["fid"], 2)
+    if "raw_generator" in results:
+        measured["raw_generator_fid"] = round(results["raw_generator"]["fid"], 2)
     return measured
 
 

@@ -1,5 +1,6 @@
 """The keras-gans command line, run as a user runs it: a real subprocess."""
 
+import json
 import os
 import re
 import resource
@@ -241,6 +242,23 @@ def test_evaluate_checks_the_image_shape_before_building_an_extractor(tmp_path, 
                            str(folder), "--num", "10")
     assert code == 2
     assert "makes 28x28 grey images, but --dataset" in error and "32x32 RGB" in error
+
+
+def test_evaluate_no_ema_measures_the_trained_generator(tmp_path, capsys):
+    # dcgan_fashion_mnist ships its moving average and the trained generator.
+    results = {}
+    for flags in ((), ("--no-ema",)):
+        out = tmp_path / f"{len(flags)}.json"
+        code, printed, error = _main(capsys, "evaluate", "dcgan_fashion_mnist", "--num",
+                                     "200", "--json", str(out), *flags)
+        assert code == 0, error
+        results[flags] = json.loads(out.read_text())
+        assert ("the trained one (--no-ema)" in printed) == bool(flags)
+    model = kg.DCGAN.from_preset("dcgan_fashion_mnist")
+    evaluator = kg.evaluation.Evaluator("fashion_mnist", split="test")
+    raw = evaluator.evaluate(model, 200, seed=0, use_ema=False)
+    assert results[("--no-ema",)]["fid"] == pytest.approx(raw["fid"], rel=1e-6)
+    assert results[()]["fid"] != pytest.approx(raw["fid"], rel=1e-3)
 
 
 def test_evaluate_offline_says_inception_v3_weights_are_needed_and_how(tmp_path):

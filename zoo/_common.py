@@ -162,6 +162,21 @@ def install(metrics, out):
     pprint.pprint({metrics["preset"]: entry}, sort_dicts=False, width=88)
 
 
+def evaluate_file(path, evaluator, num_samples):
+    """The zoo's evaluation of the preset file at `path` (as a user loads it): FID, KID
+    (and class accuracy) of `num_samples` images, seed 0; for a model that keeps a
+    moving average also `raw_generator`, the trained generator's FID and KID on the
+    same draw (`keras-gans evaluate PATH --no-ema`)."""
+    import keras
+
+    model = keras.saving.load_model(path, compile=False)
+    results = evaluator.evaluate(model, num_samples=num_samples, seed=0)
+    if getattr(model, "ema_decay", None) is not None:
+        raw = evaluator.evaluate(model, num_samples=num_samples, seed=0, use_ema=False)
+        results["raw_generator"] = {key: raw[key] for key in ("fid", "kid", "kid_std")}
+    return results
+
+
 def train(recipe, epochs, out, steps_per_epoch=None, verbose=2):
     """Trains the recipe's model under `out` (resuming a run there); returns it."""
     import keras_gans as kg
@@ -224,11 +239,7 @@ def main(recipe, argv=None):
     if isinstance(model, kg.models.GANModel):  # something to sample: FID and KID
         save_grid(os.path.join(out, "grid.png"), model.grid_samples(64, seed=0))
         evaluator = kg.evaluation.Evaluator(recipe.reference, split="test")
-        results = evaluator.evaluate(model, num_samples=args.num_eval_samples, seed=0)
-        if model.ema_decay is not None:  # the trained generator beside its average
-            raw = evaluator.evaluate_images(
-                model.generate(args.num_eval_samples, seed=0, use_ema=False))
-            results["raw_generator"] = {key: raw[key] for key in ("fid", "kid", "kid_std")}
+        results = evaluate_file(preset_path, evaluator, args.num_eval_samples)
         evaluation = {
             "reference": f"{recipe.reference} test",
             "extractor": evaluator.extractor.name,

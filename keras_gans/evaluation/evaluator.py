@@ -76,14 +76,17 @@ class Evaluator:
 
     # ------------------------------------------------------------------ generation
 
-    def generated_batches(self, model, num_samples, seed=0, batch_size=500):
+    def generated_batches(self, model, num_samples, seed=0, batch_size=500, use_ema=None):
         """Yields `(images, labels or None)` chunks drawn from `model`.
 
         A model whose class sets `CONDITIONAL = True` and whose `generate` accepts
         `labels=` is asked for balanced labels (each class equally often); any other
         model is called as `generate(n, seed=...)`. Each chunk has its own seed,
         derived from `seed` and the chunk index, so the whole draw is reproducible.
+        `use_ema=False` draws from the trained generator of a model that keeps a
+        moving average (`ema_decay`); None (default) leaves `generate`'s default.
         """
+        options = {} if use_ema is None else {"use_ema": use_ema}
         conditional = bool(getattr(model, "CONDITIONAL", False)) and accepts_labels(model)
         num_classes = getattr(model, "num_classes", None) or self.extractor.num_classes
         if conditional and not num_classes:
@@ -97,22 +100,26 @@ class Evaluator:
             chunk_seed = zlib.crc32(f"{seed}:{index}".encode()) >> 1
             if conditional:
                 chunk_labels = labels[start : start + count]
-                images = model.generate(count, seed=chunk_seed, labels=chunk_labels)
+                images = model.generate(count, seed=chunk_seed, labels=chunk_labels,
+                                        **options)
             else:
                 chunk_labels = None
-                images = model.generate(count, seed=chunk_seed)
+                images = model.generate(count, seed=chunk_seed, **options)
             yield np.asarray(images, dtype=np.float32), chunk_labels
 
     # ------------------------------------------------------------------ metrics
 
-    def evaluate(self, model, num_samples=10_000, seed=0, batch_size=500):
-        """Metrics of `num_samples` images from `model`; see `evaluate_batches`."""
+    def evaluate(self, model, num_samples=10_000, seed=0, batch_size=500, use_ema=None):
+        """Metrics of `num_samples` images from `model`; see `evaluate_batches`.
+
+        `use_ema=False` measures the trained generator of a model that keeps a moving
+        average (see `generated_batches`)."""
         if not isinstance(num_samples, (int, np.integer)) or num_samples < 2:
             raise ValueError(
                 f"`num_samples` must be an int >= 2. Received: {num_samples!r}"
             )
         return self.evaluate_batches(
-            self.generated_batches(model, int(num_samples), seed, batch_size)
+            self.generated_batches(model, int(num_samples), seed, batch_size, use_ema)
         )
 
     def evaluate_images(self, images, labels=None, batch_size=1000):
