@@ -76,9 +76,33 @@ def test_a_weight_too_large_for_float16_is_stored_unchanged(trained, tmp_path):
                                   np.asarray(kernel))
 
 
+def test_averages_in_place_ship_the_average_as_the_network(trained, tmp_path):
+    model, _ = trained
+    path = tmp_path / "preset.keras"
+    kg.presets.export(model, path, weights_dtype="float32", averages="in_place")
+    loaded = keras.saving.load_model(path)
+    assert loaded.ema_decay is None and not hasattr(loaded, "generator_ema")
+    for got, average in zip(loaded.generator.weights, model.generator_ema.weights):
+        np.testing.assert_array_equal(np.asarray(got), np.asarray(average))
+    for got, trained_weight in zip(loaded.discriminator.weights,
+                                   model.discriminator.weights):
+        np.testing.assert_array_equal(np.asarray(got), np.asarray(trained_weight))
+    assert int(loaded.step_counter.numpy()) == int(model.step_counter.numpy()) == 2
+    np.testing.assert_array_equal(loaded.generate(8, seed=0), model.generate(8, seed=0))
+    # The trained generator is left out: the file is smaller than the one that keeps it.
+    kept = tmp_path / "kept.keras"
+    kg.presets.export(model, kept, weights_dtype="float32")
+    generator_bytes = 4 * model.generator.count_params()
+    assert path.stat().st_size < kept.stat().st_size - 0.5 * generator_bytes
+    plain = kg.DCGAN(filters=8, latent_dim=8, seed=1)
+    with pytest.raises(ValueError, match="needs a model trained with ema_decay"):
+        kg.presets.export(plain, tmp_path / "plain.keras", averages="in_place")
+
+
 @pytest.mark.parametrize("arguments, message", [
     ({"path": "preset.h5"}, "ends in '.keras'"),
     ({"path": "preset.keras", "weights_dtype": "int8"}, "Unknown weights_dtype"),
+    ({"path": "preset.keras", "averages": "both"}, "Unknown averages"),
 ])
 def test_bad_arguments_are_refused_before_anything_is_written(trained, tmp_path,
                                                               arguments, message):

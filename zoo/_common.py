@@ -69,6 +69,10 @@ class Recipe:
             `history.csv` (a curve per epoch).
         measures: names in `kg.evaluation.measures.MEASURES` (the variant's own
             measure: `"translation"`, `"encoder_probe"`), into `metrics.json`.
+        averages: `kg.presets.export`'s `averages`: `"kept"` (default; the file
+            holds the trained networks and their averages) or `"in_place"` (only the
+            averages, as the networks: for a preset too large to ship both; the
+            trained generator's FID is then measured on the model in memory).
     """
 
     name: str
@@ -82,6 +86,7 @@ class Recipe:
     num_eval_samples: int = 10_000
     fid_every_n_epochs: int = None
     measures: tuple = ()
+    averages: str = "kept"
 
     def model_class(self):
         import keras_gans as kg
@@ -141,6 +146,8 @@ def install(metrics, out):
         }
         if "class_accuracy" in evaluation:
             measured["class_accuracy"] = round(evaluation["class_accuracy"], 4)
+        if "raw_generator" in evaluation:
+            measured["raw_generator_fid"] = round(evaluation["raw_generator"]["fid"], 2)
     for values in metrics["measures"].values():
         measured.update({key: round(value, 4) if isinstance(value, float) else value
                          for key, value in values.items()})
@@ -162,15 +169,30 @@ def install(metrics, out):
     pprint.pprint({metrics["preset"]: entry}, sort_dicts=False, width=88)
 
 
-def evaluate_file(path, evaluator, num_samples):
+def train_seconds(history_path, epochs):
+    """The training time of the run's first `epochs` epochs: history.csv's
+    `train_minutes` of epoch `epochs` (wall time of the epochs, summed over every
+    resumed or extended run of the command; a run stopped at an epoch boundary and
+    finished with `--epochs N --install` counts exactly its N epochs)."""
+    import csv
+
+    with open(history_path, newline="") as file:
+        rows = {row["epoch"]: row for row in csv.DictReader(file)}
+    return 60.0 * float(rows[str(epochs - 1)]["train_minutes"])
+
+
+def evaluate_file(path, evaluator, num_samples, trained=None):
     """The zoo's evaluation of the preset file at `path` (as a user loads it): FID, KID
     (and class accuracy) of `num_samples` images, seed 0; for a model that keeps a
     moving average also `raw_generator`, the trained generator's FID and KID on the
-    same draw (`keras-gans evaluate PATH --no-ema`)."""
+    same draw (`keras-gans evaluate PATH --no-ema`), or, for a file that ships only the
+    averages, the same of `trained`, the model in memory."""
     import keras
 
     model = keras.saving.load_model(path, compile=False)
     results = evaluator.evaluate(model, num_samples=num_samples, seed=0)
+    if getattr(model, "ema_decay", None) is None and trained is not None:
+        model = trained  # its trained generator is not in the file
     if getattr(model, "ema_decay", None) is not None:
         raw = evaluator.evaluate(model, num_samples=num_samples, seed=0, use_ema=False)
         results["raw_generator"] = {key: raw[key] for key in ("fid", "kid", "kid_std")}
@@ -212,23 +234,12 @@ def main(recipe, argv=None):
     os.makedirs(out, exist_ok=True)
     command = "python " + " ".join(shlex.quote(a) for a in [sys.argv[0], *sys.argv[1:]])
 
-    # Training time is summed over runs of this command (a resumed or extended run adds
-    # to it), so the figure stays that of the whole training.
-    timing_path = os.path.join(out, "timing.json")
-    timing = {"train_seconds": 0.0}
-    if os.path.exists(timing_path):
-        with open(timing_path) as file:
-            timing = json.load(file)
-    start = time.time()
     model = train(recipe, args.epochs, out, args.steps_per_epoch, args.verbose)
-    steps = int(model.step_counter.numpy())
-    if steps != timing.get("steps"):  # a re-run of a finished training adds nothing
-        timing["train_seconds"] += time.time() - start
-        timing["steps"] = steps
-    write_bytes(timing_path, json.dumps(timing).encode())
 
     preset_path = os.path.join(out, f"{recipe.name}.keras")
-    kg.presets.export(model, preset_path)  # float16 weights: measured as shipped
+    # float16 weights: measured as shipped
+    kg.presets.export(model, preset_path, averages=recipe.averages)
+    trained = model
     sha256 = sha256_of(preset_path)
     write_bytes(preset_path + ".sha256", f"{sha256}  {recipe.name}.keras\n".encode())
 
@@ -239,7 +250,7 @@ def main(recipe, argv=None):
     if isinstance(model, kg.models.GANModel):  # something to sample: FID and KID
         save_grid(os.path.join(out, "grid.png"), model.grid_samples(64, seed=0))
         evaluator = kg.evaluation.Evaluator(recipe.reference, split="test")
-        results = evaluate_file(preset_path, evaluator, args.num_eval_samples)
+        results = evaluate_file(preset_path, evaluator, args.num_eval_samples, trained)
         evaluation = {
             "reference": f"{recipe.reference} test",
             "extractor": evaluator.extractor.name,
@@ -269,7 +280,7 @@ def main(recipe, argv=None):
         "params": int(model.count_params()),
         "generator_params": sum(int(getattr(model, name).count_params())
                                 for name in model.NETWORKS if name.startswith("generator")),
-        "train_seconds": round(timing["train_seconds"], 1),
+        "train_seconds": round(train_seconds(os.path.join(out, "history.csv"), args.epochs), 1),
         "batch_size": recipe.batch(),
         "eval_seconds": round(eval_seconds, 1),
         "evaluation": evaluation,

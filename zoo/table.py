@@ -9,11 +9,8 @@ the rows into zoo/README.md; every figure comes from the run's own files.
 """
 
 import json
-import math
 import os
 import sys
-
-from keras_gans.plots import read_history
 
 
 def own_measure(metrics):
@@ -32,16 +29,6 @@ def own_measure(metrics):
     return "; ".join(parts) or "-"
 
 
-def history_seconds(run_dir):
-    """The run's wall time from `history.csv` (`train_minutes` of its last epoch): it
-    survives an interrupted invocation, which `timing.json` does not count."""
-    path = os.path.join(run_dir, "history.csv")
-    if not os.path.exists(path):
-        return 0.0
-    minutes = [m for m in read_history(path).get("train_minutes", []) if not math.isnan(m)]
-    return 60.0 * minutes[-1] if minutes else 0.0
-
-
 def row(run_dir):
     with open(os.path.join(run_dir, "metrics.json")) as file:
         metrics = json.load(file)
@@ -55,7 +42,7 @@ def row(run_dir):
         kid = f"{evaluation['kid']:.1f} +- {evaluation['kid_std']:.1f}"
     else:
         fid, kid = "- (a translator)", "-"
-    seconds = max(metrics["train_seconds"], history_seconds(run_dir))
+    seconds = metrics["train_seconds"]
     cells = [
         f"`{preset}`", f"`{metrics['variant']}`", str(metrics["epochs"]), fid, kid,
         own_measure(metrics), f"{seconds / 60:.1f} min ({seconds:.0f} s)",

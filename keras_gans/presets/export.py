@@ -17,6 +17,12 @@ float16 unit in the last place (relative 2**-11 ~ 4.9e-4). The zoo measures ever
 on the file as shipped, so its figures include that rounding
 (`zoo/README.md` states the float32 and float16 FIDs of one preset side by side).
 
+`averages="in_place"` ships each averaged network as its average alone: the file's
+model keeps no moving averages (`ema_decay=None`) and its networks (the generator, ...)
+hold the averages' weights, the trained ones left out. That halves the generator's
+share of the file, for a preset too large to ship both (a user samples from it exactly
+as from the average; fine-tuning starts from the average).
+
 Only float32 and float64 arrays are converted, and only those whose values all fit in
 float16 (finite, magnitude below 65504); integer state (seed generators, counters) and
 any array that would overflow are stored unchanged.
@@ -35,13 +41,16 @@ WEIGHTS_MEMBER = "model.weights.h5"
 FLOAT16_MAX = float(np.finfo(np.float16).max)
 
 
-def export(model, path, weights_dtype="float16"):
+def export(model, path, weights_dtype="float16", averages="kept"):
     """Saves `model` as a preset file at `path` (a `.keras` file), atomically.
 
     Args:
         model: a compiled or uncompiled `kg.models` model.
         path: str, the file to write; it ends in `.keras`.
         weights_dtype: `"float16"` (default) or `"float32"` (the weights as trained).
+        averages: `"kept"` (default): the trained networks and their moving averages,
+            as trained; `"in_place"`: each averaged network replaced by its average
+            (`averaged_in_place`), for a model trained with `ema_decay`.
 
     Returns:
         The number of bytes written.
@@ -53,6 +62,11 @@ def export(model, path, weights_dtype="float16"):
                          f"Received: weights_dtype={weights_dtype!r}")
     if not os.fspath(path).endswith(".keras"):
         raise ValueError(f"A preset file ends in '.keras'. Received: path={path!r}")
+    if averages not in ("kept", "in_place"):
+        raise ValueError(f"Unknown averages. Expected 'kept' or 'in_place'. "
+                         f"Received: averages={averages!r}")
+    if averages == "in_place":
+        model = averaged_in_place(model)
     with tempfile.TemporaryDirectory() as folder:
         full = os.path.join(folder, "model.keras")
         model.save(full)
@@ -67,6 +81,26 @@ def export(model, path, weights_dtype="float16"):
             for name, data in members.items():
                 archive.writestr(name, data)
     return os.path.getsize(path)
+
+
+def averaged_in_place(model):
+    """A copy of `model` without moving averages whose networks hold the averages.
+
+    Every network in `model.EMA_NETWORKS` gets its `<name>_ema` weights (batch-norm
+    statistics included), the other networks and the step counter their own; the
+    copy has `ema_decay=None`. Raises ValueError for a model without averages.
+    """
+    if getattr(model, "ema_decay", None) is None:
+        raise ValueError(
+            f"averages='in_place' needs a model trained with ema_decay=; "
+            f"{type(model).__name__} keeps no moving averages. Export it with the default "
+            "averages='kept'."
+        )
+    copy = type(model).from_config(dict(model.get_config(), ema_decay=None, ema_start=0))
+    for name in model.NETWORKS:
+        getattr(copy, name).set_weights(model.inference_network(name).get_weights())
+    copy.step_counter.assign(model.step_counter)
+    return copy
 
 
 def _read_members(path):
