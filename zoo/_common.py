@@ -110,6 +110,10 @@ def _parse(recipe, argv):
     parser.add_argument("--steps-per-epoch", type=int, default=None,
                         help="fewer steps per epoch (smoke tests only)")
     parser.add_argument("--num-eval-samples", type=int, default=recipe.num_eval_samples)
+    parser.add_argument("--continue-from", default=None, metavar="PRESET",
+                        help="start from this preset's networks and averages (a preset "
+                        "name; fresh optimizers) instead of new ones: a further "
+                        "--epochs N of training on top of it")
     parser.add_argument("--verbose", type=int, default=2, choices=(0, 1, 2))
     parser.add_argument("--install", action="store_true",
                         help="copy the .keras file into keras_gans/presets/files/ and "
@@ -199,8 +203,11 @@ def evaluate_file(path, evaluator, num_samples, trained=None):
     return results
 
 
-def train(recipe, epochs, out, steps_per_epoch=None, verbose=2):
-    """Trains the recipe's model under `out` (resuming a run there); returns it."""
+def train(recipe, epochs, out, steps_per_epoch=None, verbose=2, continue_from=None):
+    """Trains the recipe's model under `out` (resuming a run there); returns it.
+
+    `continue_from`: a preset (name or file) to start from instead of a new model; it
+    keeps its own configuration (the recipe's `model_options` are not applied)."""
     import keras_gans as kg
 
     measures = []
@@ -217,8 +224,10 @@ def train(recipe, epochs, out, steps_per_epoch=None, verbose=2):
                      for name in recipe.measures]
     return kg.training.run(
         recipe.model_class(), out, epochs, dataset=recipe.dataset,
-        batch_size=recipe.batch(), seed=recipe.seed, model_options=recipe.model_options,
+        batch_size=recipe.batch(), seed=recipe.seed,
+        model_options=None if continue_from else recipe.model_options,
         steps_per_epoch=steps_per_epoch, callbacks=measures, verbose=verbose,
+        from_preset=continue_from,
     )
 
 
@@ -234,7 +243,8 @@ def main(recipe, argv=None):
     os.makedirs(out, exist_ok=True)
     command = "python " + " ".join(shlex.quote(a) for a in [sys.argv[0], *sys.argv[1:]])
 
-    model = train(recipe, args.epochs, out, args.steps_per_epoch, args.verbose)
+    model = train(recipe, args.epochs, out, args.steps_per_epoch, args.verbose,
+                  args.continue_from)
 
     preset_path = os.path.join(out, f"{recipe.name}.keras")
     # float16 weights: measured as shipped
