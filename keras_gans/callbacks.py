@@ -96,8 +96,8 @@ class FID(keras.callbacks.Callback):
     extractor and compared with the cached statistics of the reference split (see
     `keras_gans.evaluation` and docs/evaluation.md). The values are written into the
     epoch's `logs` as `fid`, `kid` and `kid_std` (plus `inception_score` and, for
-    conditional models, `class_accuracy`), so History, TensorBoard, EarlyStopping
-    and `ModelCheckpoint(monitor="fid", mode="min")` see them. Place this callback
+    conditional models, `class_accuracy` and `worst_class_accuracy`), so History,
+    TensorBoard, EarlyStopping and `ModelCheckpoint(monitor="fid", mode="min")` see them. Place this callback
     *before* those in the `callbacks` list: Keras calls them in order (History and
     the progress bar always come last).
 
@@ -180,7 +180,8 @@ class FID(keras.callbacks.Callback):
         )
         self.last_results = results
         if logs is not None:
-            for name in ("fid", "kid", "kid_std", "inception_score", "class_accuracy"):
+            for name in ("fid", "kid", "kid_std", "inception_score", "class_accuracy",
+                         "worst_class_accuracy"):
                 if name in results:
                     logs[name] = results[name]
         if self.verbose:

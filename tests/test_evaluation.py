@@ -218,6 +218,8 @@ def test_conditional_models_get_balanced_labels_and_a_per_class_accuracy(evaluat
     assert np.bincount(_ClassConditionalReplay.requested, minlength=10).tolist() == [100] * 10
     assert results["class_accuracy"] > 0.9
     assert all(f"class_accuracy_{k}" in results for k in range(10))
+    assert results["worst_class_accuracy"] == min(results[f"class_accuracy_{k}"]
+                                                  for k in range(10)) < 1.0
     model.offset = 1  # every image shows the next class
     assert evaluator.evaluate(model, 1000, batch_size=250)["class_accuracy"] < 0.1
 

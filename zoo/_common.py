@@ -148,8 +148,9 @@ def install(metrics, out):
                        f"{metrics['file']} --dataset {metrics['recipe']['reference']} "
                        f"--num {evaluation['num_samples']}",
         }
-        if "class_accuracy" in evaluation:
-            measured["class_accuracy"] = round(evaluation["class_accuracy"], 4)
+        for key in ("class_accuracy", "worst_class_accuracy"):
+            if key in evaluation:
+                measured[key] = round(evaluation[key], 4)
         if "raw_generator" in evaluation:
             measured["raw_generator_fid"] = round(evaluation["raw_generator"]["fid"], 2)
     for values in metrics["measures"].values():

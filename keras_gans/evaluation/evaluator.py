@@ -143,7 +143,8 @@ class Evaluator:
             `num_samples`; with a classifier extractor also `inception_score` and
             `inception_score_std`; when labels are given (conditional models) also
             `class_accuracy` (mean over classes) and `class_accuracy_<k>` for each
-            class k: how often the classifier recognizes the requested class.
+            class k: how often the classifier recognizes the requested class, and the
+            lowest of them, `worst_class_accuracy`.
         """
         statistics = metrics.FeatureStatistics()
         features_kept, probabilities, all_labels = [], [], []
@@ -181,13 +182,14 @@ class Evaluator:
 
 
 def per_class_accuracy(labels, probabilities):
-    """`class_accuracy_<k>` = P(classifier says k | generated for class k), and the mean."""
+    """`class_accuracy_<k>` = P(classifier says k | generated for class k), their mean
+    `class_accuracy` and their minimum `worst_class_accuracy`."""
     predictions = np.argmax(probabilities, axis=1)
     results = {}
     for label in np.unique(labels):
         mask = labels == label
         results[f"class_accuracy_{int(label)}"] = float(np.mean(predictions[mask] == label))
-    results["class_accuracy"] = float(
-        np.mean([value for value in results.values()])
-    )
+    per_class = list(results.values())
+    results["class_accuracy"] = float(np.mean(per_class))
+    results["worst_class_accuracy"] = float(np.min(per_class))
     return results
