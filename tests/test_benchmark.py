@@ -5,11 +5,14 @@ import sys
 
 import numpy as np
 import pytest
+import tensorflow as tf
 
 import keras_gans as kg
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "scripts"))
 import benchmark  # noqa: E402
+import flops  # noqa: E402
+import peer  # noqa: E402
 
 
 def _dcgan_step_macs_per_image(shared):
@@ -32,9 +35,26 @@ def test_flop_count_of_the_dcgan_step_matches_the_layer_shapes(shared):
     model = kg.DCGAN(seed=0, shared_generator_pass=shared)
     model.compile()
     data = benchmark.batches(kg.DCGAN, 4, 1)
-    flops, unknown = benchmark.count_step_flops(model, data, 4)
+    counted, unknown = flops.count_step_flops(model, data, 4)
     assert unknown == 0
-    assert flops == 4 * 2 * _dcgan_step_macs_per_image(shared)
+    assert counted == 4 * 2 * _dcgan_step_macs_per_image(shared)
+
+
+@pytest.mark.parametrize("image_shape, filters", [((28, 28, 1), 64), ((64, 64, 3), 32)])
+@pytest.mark.parametrize("shared", [True, False])
+def test_flops_from_the_layer_shapes_match_the_traced_graph(image_shape, filters, shared):
+    model = kg.DCGAN(image_shape=image_shape, filters=filters, seed=0,
+                     shared_generator_pass=shared)
+    model.compile()
+    data = tf.data.Dataset.from_tensors(tf.zeros((2, *image_shape)))
+    counted, unknown = flops.count_step_flops(model, data, 2)
+    assert unknown == 0
+    spec = peer.network_spec(model)
+    assert counted == 2 * flops.dcgan_step_flops(spec, shared)  # a batch of 2
+    # PyTorch's backward() also computes D's filter gradients in the G update.
+    forward_d = sum(map(flops.layer_macs, spec["discriminator"]))
+    assert flops.dcgan_step_flops(spec, shared, pytorch=True) == (
+        flops.dcgan_step_flops(spec, shared) + 2 * forward_d)
 
 
 def test_smoke_run_prints_ratios_and_fractions_of_peak(capsys):
@@ -54,8 +74,6 @@ def test_the_per_batch_checks_are_timed_against_fit_without_them():
 
 
 def test_peer_spec_lists_the_dcgan_layers_with_their_shapes_and_parameter_counts():
-    import peer
-
     model = kg.DCGAN(seed=0)
     model.compile()
     spec = peer.network_spec(model)
