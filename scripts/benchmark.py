@@ -1,4 +1,5 @@
-"""Train-step throughput of every variant against a keras-io-style reference.
+"""Train-step throughput of every variant against a keras-io-style reference, against
+PyTorch, and how it scales; generation and evaluation throughput.
 
     python scripts/benchmark.py --repeats 5 --pipeline   # every variant, float32 and bf16
     python scripts/benchmark.py --variants dcgan --precision float32 --configs ours \
@@ -8,8 +9,14 @@
     python scripts/benchmark.py --quality --epochs 1 --seeds 0,1    # DCGAN FID check
     python scripts/benchmark.py --peer torch --torch-python /work/torchvenv/bin/python \
         --steps 469 --repeats 5 --configs ours      # kg.DCGAN against PyTorch (peer.py)
+    python scripts/benchmark.py --sections variants,scaling,sampling \
+        --torch-python /work/torchvenv/bin/python --json bench.json   # several in one run
 
-Results and how to read them: docs/performance.md.
+Sections (`--sections`, run in the order given, one JSON list with a `section` per row):
+`variants` (below), `peer` (peer.py), `scaling` (scaling.py: image size, width and batch
+against PyTorch, with FLOP/s as a fraction of peak), `sampling` (throughput.py:
+`generate` and `Evaluator.evaluate`), `quality` (below). Results and how to read them:
+docs/performance.md.
 
 **Throughput.** For each variant and precision, two models with the same networks,
 optimizers and initial weights: *ours* (the library's `train_step`, compiled as a user
@@ -45,10 +52,14 @@ import keras_gans as kg  # noqa: E402
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import peer  # noqa: E402 (the modules beside this file)
+from input_pipeline import batches, measure_checks, measure_pipeline  # noqa: E402
 from flops import Peak, count_step_flops  # noqa: E402
+import scaling  # noqa: E402
+import throughput  # noqa: E402
 from references import DIFFERENCES, REFERENCES, UnorderedCriticUpdates  # noqa: E402
 
 PRECISIONS = ("float32", "mixed_bfloat16")
+SECTIONS = ("variants", "peer", "scaling", "sampling", "quality")
 
 # Train steps per timed round: about 1.5 s of work each on this machine when it is
 # quiet (a WGAN step is 5 critic updates on 64 images and a generator update).
@@ -56,21 +67,12 @@ STEPS = {"gan": 24, "dcgan": 8, "wgan": 3, "wgan_gp": 2, "cgan": 8, "cyclegan": 
          "bigan": 12}
 
 
-# --------------------------------------------------------------------- data
-
-def batches(variant, batch_size, steps):
-    """`steps` Fashion-MNIST batches of the variant's kind, cached in memory."""
-    data = training_pipeline(variant, batch_size).take(steps).cache()
-    for _ in data:  # fill the cache now, not in the first timed round
-        pass
-    return data.prefetch(2)
-
-
 # --------------------------------------------------------------------- throughput
 
-def build(cls, precision, options=(), seed=0):
-    """A compiled model of `cls` under `precision`, with the config's `options`."""
-    kwargs = {"seed": seed}
+def build(cls, precision, options=(), seed=0, **model_kwargs):
+    """A compiled model of `cls` under `precision`, with the config's `options` and
+    the constructor's `model_kwargs` (e.g. `image_shape`, `filters`)."""
+    kwargs = {"seed": seed, **model_kwargs}
     if "unordered" in options:
         cls = type("Unordered" + cls.__name__, (UnorderedCriticUpdates, cls), {})
     if "unshared" in options or "shared" in options:
@@ -103,14 +105,14 @@ def parse_config(config):
 
 
 def benchmark(variant_names, precisions, steps, repeats, configs=("reference", "ours"),
-              batch_size=None, pipeline=False, log=print):
+              batch_size=None, pipeline=False, step_scale=1.0, log=print):
     """Throughput of each config per variant and precision; ratios to `configs[0]`."""
     results = []
     peaks = {}
     for name in variant_names:
         variant = kg.models.get(name)
         size = batch_size or variant.DEFAULT_BATCH_SIZE
-        count = steps or STEPS[name]
+        count = steps or max(1, round(STEPS[name] * step_scale))
         cached = batches(variant, size, count)
         images_per_round = count * size
         classes = {"reference": REFERENCES[name], "ours": variant}
@@ -180,7 +182,8 @@ def benchmark(variant_names, precisions, steps, repeats, configs=("reference", "
                             "images_per_s": rate, "images_per_cpu_s": cpu_rate})
             log(f"{name:8s} input pipeline (kg.data.load, batch {size}): {rate:.0f} img/s, "
                 f"{cpu_rate:.0f} img per CPU-second")
-            row = measure_checks(variant, cached, images_per_round, repeats)
+            row = measure_checks(build(variant, "float32"), cached, images_per_round,
+                                 repeats)
             results.append({"variant": name, "config": "per-batch checks", **row})
             log(f"{name:8s} per-batch checks (batch {size}): fit {row['checked_images_per_s']:.0f}"
                 f" img/s with, {row['unchecked_images_per_s']:.0f} without: ratio "
@@ -188,59 +191,6 @@ def benchmark(variant_names, precisions, steps, repeats, configs=("reference", "
                 f"{max(row['round_ratios']):.3f}), CPU time {row['cpu_time_ratio']:.3f}; "
                 f"load average {os.getloadavg()[0]:.2f}")
     return results
-
-
-def training_pipeline(variant, batch_size):
-    """What `keras-gans train` feeds: the library's shuffled, prefetched pipeline."""
-    return kg.data.load_training_data(kg.data.default_dataset(variant.VARIANT),
-                                      variant.INPUTS, batch_size, seed=0,
-                                      drop_remainder=True)
-
-
-def measure_pipeline(variant, batch_size, batches_per_round, repeats):
-    """The library's input pipeline alone, from one iterator (as in a long epoch).
-
-    Returns the median images/s and images per CPU-second of producing batches,
-    after the first batch (which fills the 60,000-image shuffle buffer).
-    """
-    iterator = iter(training_pipeline(variant, batch_size).repeat())
-    next(iterator)
-    wall, cpu = [], []
-    for _ in range(repeats):
-        start, start_cpu = time.perf_counter(), time.process_time()
-        for _ in range(batches_per_round):
-            next(iterator)
-        wall.append(batches_per_round * batch_size / (time.perf_counter() - start))
-        cpu.append(batches_per_round * batch_size / (time.process_time() - start_cpu))
-    return statistics.median(wall), statistics.median(cpu)
-
-
-def measure_checks(variant, cached, images_per_round, repeats):
-    """Throughput of `fit` with the per-batch checks (`GANModel.fit`: every batch checked
-    in the pipeline before its train step) against without (Keras's own `fit` on the
-    same model and batches), alternating rounds. Returns medians and per-round ratios."""
-    model = build(variant, "float32")
-    fits = {"checked": lambda: model.fit(cached, epochs=1, verbose=0),
-            "unchecked": lambda: keras.Model.fit(model, cached, epochs=1, verbose=0,
-                                                 shuffle=False)}
-    for fit in fits.values():  # trace, then warm up
-        fit()
-        fit()
-    wall = {name: [] for name in fits}
-    cpu = {name: [] for name in fits}
-    for round_index in range(2 * repeats):
-        order = list(fits) if round_index % 2 == 0 else list(fits)[::-1]
-        for name in order:
-            start, start_cpu = time.perf_counter(), time.process_time()
-            fits[name]()
-            wall[name].append(images_per_round / (time.perf_counter() - start))
-            cpu[name].append(images_per_round / (time.process_time() - start_cpu))
-    ratios = [a / b for a, b in zip(wall["checked"], wall["unchecked"])]
-    return {"checked_images_per_s": statistics.median(wall["checked"]),
-            "unchecked_images_per_s": statistics.median(wall["unchecked"]),
-            "ratio": statistics.median(ratios), "round_ratios": ratios,
-            "cpu_time_ratio": statistics.median(
-                a / b for a, b in zip(cpu["checked"], cpu["unchecked"]))}
 
 
 def format_row(row):
@@ -301,6 +251,7 @@ def run_peer(args, log):
 
 # --------------------------------------------------------------------- main
 
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--variants", default=",".join(kg.models.VARIANTS),
@@ -327,7 +278,7 @@ def main(argv=None):
     parser.add_argument("--epochs", type=int, default=2, help="--quality: epochs per run")
     parser.add_argument("--seeds", default="0,1", help="--quality: model and data seeds")
     parser.add_argument("--num-samples", type=int, default=10000,
-                        help="--quality: generated images per FID")
+                        help="quality: generated images per FID; sampling: per call")
     parser.add_argument("--peer", choices=["torch"], default=None,
                         help="DCGAN against the same networks in PyTorch (see peer.py); "
                         "--configs: 'ours' alone, or with 'reference'")
@@ -343,6 +294,14 @@ def main(argv=None):
     parser.add_argument("--autotuned", action="store_true",
                         help="--peer: also time ours on a tf.data dataset that keeps "
                         "autotuning on (fit's idle gap before it was removed)")
+    parser.add_argument("--sections", default="variants",
+                        help=f"comma-separated, run in this order: {', '.join(SECTIONS)}")
+    parser.add_argument("--step-scale", type=float, default=1.0,
+                        help="variants: multiplies each variant's STEPS (at least 1 step)")
+    parser.add_argument("--scaling-cells", default=scaling.DEFAULT_CELLS,
+                        help="scaling: HxWxC:FILTERS:BATCH,... groups, space-separated")
+    parser.add_argument("--round-gflop", type=float, default=200.0,
+                        help="scaling: work per timed round of each model, GFLOP")
     parser.add_argument("--json", default=None, help="also write the results here")
     args = parser.parse_args(argv)
 
@@ -350,32 +309,61 @@ def main(argv=None):
         print(line, flush=True)
 
     log(f"{os.cpu_count()} CPU cores, TensorFlow {tf.__version__}, Keras {keras.__version__}")
-    if args.peer:
-        results = run_peer(args, log)
-    elif args.quality:
-        results = quality(args.epochs, [int(s) for s in args.seeds.split(",")],
-                          args.num_samples, log=log)
-    else:
-        names = [n.strip() for n in args.variants.split(",") if n.strip()]
-        precisions = [p.strip() for p in args.precision.split(",") if p.strip()]
-        for precision in precisions:
-            if precision not in PRECISIONS:
-                parser.error(f"--precision takes {PRECISIONS}; received {precision!r}")
-        for name in names:
-            kg.models.get(name)  # a clear error for an unknown name, before any work
-        for name in names:
-            log(f"{name}: ours differs from the reference by: {DIFFERENCES[name]}")
-        configs = [c.strip() for c in args.configs.split(",") if c.strip()]
-        for config in configs:
-            try:
-                parse_config(config)
-            except ValueError as error:
-                parser.error(str(error))
-        results = benchmark(names, precisions, args.steps, args.repeats, configs=configs,
-                            batch_size=args.batch_size, pipeline=args.pipeline, log=log)
+    sections = [section.strip() for section in args.sections.split(",") if section.strip()]
+    if args.peer or args.quality:  # the older spellings of a single section
+        sections = ["peer"] if args.peer else ["quality"]
+    unknown = set(sections) - set(SECTIONS)
+    if unknown:
+        parser.error(f"--sections takes {SECTIONS}; received {sorted(unknown)}")
+    names = [n.strip() for n in args.variants.split(",") if n.strip()]
+    precisions = [p.strip() for p in args.precision.split(",") if p.strip()]
+    for precision in precisions:
+        if precision not in PRECISIONS:
+            parser.error(f"--precision takes {PRECISIONS}; received {precision!r}")
+    for name in names:
+        kg.models.get(name)  # a clear error for an unknown name, before any work
+    configs = [c.strip() for c in args.configs.split(",") if c.strip()]
+    for config in configs:
+        try:
+            parse_config(config)
+        except ValueError as error:
+            parser.error(str(error))
+    try:
+        cells = scaling.parse_cells(args.scaling_cells)
+    except ValueError as error:
+        parser.error(str(error))
     if args.json:
-        with open(args.json, "w") as file:
-            json.dump(results, file, indent=1)
+        os.makedirs(os.path.dirname(os.path.abspath(args.json)), exist_ok=True)
+    results = []
+    for section in sections:
+        start, start_cpu = time.perf_counter(), peer.cpu_seconds(children=True)
+        log(f"== {section}; load average {os.getloadavg()[0]:.2f}")
+        if section == "variants":
+            for name in names:
+                log(f"{name}: ours differs from the reference by: {DIFFERENCES[name]}")
+            rows = benchmark(names, precisions, args.steps, args.repeats, configs=configs,
+                             batch_size=args.batch_size, pipeline=args.pipeline,
+                             step_scale=args.step_scale, log=log)
+        elif section == "peer":
+            rows = run_peer(args, log)
+        elif section == "scaling":
+            rows = scaling.scaling(build, batches, cells, args.repeats, args.torch_python,
+                                   round_gflop=args.round_gflop, log=log)
+        elif section == "sampling":
+            rows = throughput.sampling(names, precisions, args.num_samples, args.repeats,
+                                       log=log)
+        else:
+            rows = quality(args.epochs, [int(s) for s in args.seeds.split(",")],
+                           args.num_samples, log=log)
+        for row in rows:
+            row.setdefault("section", section)
+        results.extend(rows)
+        log(f"== {section} took {time.perf_counter() - start:.0f} s, "
+            f"{peer.cpu_seconds(children=True) - start_cpu:.0f} CPU-s (with PyTorch's ended "
+            f"processes); load average {os.getloadavg()[0]:.2f}")
+        if args.json:  # after every section, so that a cut run keeps what it measured
+            with open(args.json, "w") as file:
+                json.dump(results, file, indent=1)
     return results
 
 
