@@ -45,10 +45,10 @@ import time
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
+import keras_gans as kg  # noqa: E402 (first: it sets TensorFlow's defaults)
+
 import keras  # noqa: E402
 import tensorflow as tf  # noqa: E402
-
-import keras_gans as kg  # noqa: E402
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import peer  # noqa: E402 (the modules beside this file)
@@ -251,6 +251,26 @@ def run_peer(args, log):
 
 # --------------------------------------------------------------------- main
 
+def machine():
+    """The CPU's model and the instruction sets the figures depend on; whether
+    TensorFlow runs its oneDNN kernels (it does by default only on CPUs with AVX-512
+    VNNI/BF16 or AMX: on an AVX2-only CPU its convolutions are Eigen's)."""
+    from tensorflow.python.util import _pywrap_util_port
+
+    try:
+        with open("/proc/cpuinfo") as file:
+            info = file.read()
+    except OSError:
+        info = ""
+    model = next((line.split(":", 1)[1].strip() for line in info.splitlines()
+                  if line.startswith("model name")), "unknown CPU")
+    flags = set(next((line.split(":", 1)[1].split() for line in info.splitlines()
+                      if line.startswith("flags")), []))
+    isa = [flag for flag in ("avx2", "avx512f", "avx512_bf16", "amx_bf16") if flag in flags]
+    return (f"{model} ({' '.join(isa) or 'no AVX2'}), TensorFlow oneDNN kernels "
+            f"{'on' if _pywrap_util_port.IsMklEnabled() else 'off'}")
+
+
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
@@ -308,7 +328,10 @@ def main(argv=None):
     def log(line):
         print(line, flush=True)
 
-    log(f"{os.cpu_count()} CPU cores, TensorFlow {tf.__version__}, Keras {keras.__version__}")
+    header = {"section": "machine", "cpu_count": os.cpu_count(), "machine": machine(),
+              "tensorflow": tf.__version__, "keras": keras.__version__}
+    log(f"{os.cpu_count()} CPU cores, {header['machine']}, TensorFlow {tf.__version__}, "
+        f"Keras {keras.__version__}")
     sections = [section.strip() for section in args.sections.split(",") if section.strip()]
     if args.peer or args.quality:  # the older spellings of a single section
         sections = ["peer"] if args.peer else ["quality"]
@@ -363,7 +386,7 @@ def main(argv=None):
             f"processes); load average {os.getloadavg()[0]:.2f}")
         if args.json:  # after every section, so that a cut run keeps what it measured
             with open(args.json, "w") as file:
-                json.dump(results, file, indent=1)
+                json.dump([header] + results, file, indent=1)
     return results
 
 

@@ -30,6 +30,8 @@ import sys
 import tempfile
 import time
 
+import keras_gans  # noqa: F401 (before keras: it sets TensorFlow's defaults)
+
 import keras
 import numpy as np
 
@@ -293,7 +295,7 @@ def serve(argv=None):
     parser.add_argument("--steps", type=int, required=True)
     parser.add_argument("--batch", type=int, required=True)
     args = parser.parse_args(argv)
-    import tensorflow as tf
+    import tensorflow as tf  # after keras_gans, above
 
     tf.config.threading.set_intra_op_parallelism_threads(args.threads)
     tf.config.threading.set_inter_op_parallelism_threads(args.threads)
