@@ -319,7 +319,8 @@ def main(argv=None):
     parser.add_argument("--step-scale", type=float, default=1.0,
                         help="variants: multiplies each variant's STEPS (at least 1 step)")
     parser.add_argument("--scaling-cells", default=scaling.DEFAULT_CELLS,
-                        help="scaling: HxWxC:FILTERS:BATCH,... groups, space-separated")
+                        help="scaling: HxWxC:FILTERS:BATCH,...[:PRECISION+...] groups, "
+                        "space-separated (without precisions: --precision's)")
     parser.add_argument("--round-gflop", type=float, default=200.0,
                         help="scaling: work per timed round of each model, GFLOP")
     parser.add_argument("--json", default=None, help="also write the results here")
@@ -352,7 +353,7 @@ def main(argv=None):
         except ValueError as error:
             parser.error(str(error))
     try:
-        cells = scaling.parse_cells(args.scaling_cells)
+        cells = scaling.parse_cells(args.scaling_cells, precisions)
     except ValueError as error:
         parser.error(str(error))
     if args.json:

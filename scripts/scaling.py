@@ -1,12 +1,14 @@
 """`benchmark.py --sections scaling`: how the time per image of kg.DCGAN and of the same
 DCGAN in PyTorch grows with the image size, the network width and the batch size.
 
-A *cell* is an image shape, a width (`filters`) and a batch size. For each cell,
-`peer.peer_benchmark` alternates kg.DCGAN (float32 and mixed_bfloat16, one model each)
+A *cell* is an image shape, a width (`filters`) and a batch size, with the precisions
+it runs in (`parse_cells`). For each cell, `peer.peer_benchmark` alternates kg.DCGAN
+(one model per precision, float32 and mixed_bfloat16 by default)
 with PyTorch's best configurations on this machine (float32 and bfloat16 autocast, both
 channels_last: the fastest of the four in every earlier run, docs/performance.md) over
 `--repeats` rounds of whole `fit` calls; after each cell the peak FLOP rate is measured
-again (`flops.Peak`, float32 and bfloat16), and the median over cells is the peak.
+again (`flops.Peak`, float32 and/or bfloat16, as the cell ran), and the median over
+cells is the peak.
 
 Data: 28x28x1 cells train on Fashion-MNIST batches (`benchmark.batches`); the other
 shapes on synthetic images, uniform in [-1, 1] (the speed of a dense step does not depend
@@ -40,17 +42,24 @@ DEFAULT_CELLS = "28x28x1:64:32,128,512 64x64x3:64:32,128,512 64x64x3:128:32,128"
 TORCH_CONFIGS = ("float32+channels_last", "bfloat16+channels_last")
 
 
-def parse_cells(text):
-    """`"64x64x3:128:32,128 ..."` -> [((64, 64, 3), 128, 32), ((64, 64, 3), 128, 128), ...]."""
+def parse_cells(text, precisions=("float32", "mixed_bfloat16")):
+    """`"64x64x3:128:32,128 28x28x1:64:128:float32+mixed_bfloat16"` -> cells
+    `(image_shape, filters, batch_size, precisions)`; a group without a fourth field
+    runs in `precisions`."""
     cells = []
     for group in text.split():
         try:
-            shape, filters, sizes = group.split(":")
+            shape, filters, sizes, *rest = group.split(":")
             image_shape = tuple(int(side) for side in shape.split("x"))
-            cells.extend((image_shape, int(filters), int(size)) for size in sizes.split(","))
+            group_precisions = tuple(rest[0].split("+")) if rest else tuple(precisions)
+            if len(rest) > 1:
+                raise ValueError
+            cells.extend((image_shape, int(filters), int(size), group_precisions)
+                         for size in sizes.split(","))
         except ValueError:
-            raise ValueError("A scaling group is HxWxC:FILTERS:BATCH,BATCH,... "
-                             f"(e.g. 64x64x3:128:32,128). Received: {group!r}") from None
+            raise ValueError("A scaling group is HxWxC:FILTERS:BATCH,BATCH,...[:PRECISION+"
+                             "PRECISION] (e.g. 64x64x3:128:32,128). Received: "
+                             f"{group!r}") from None
         if len(image_shape) != 3:
             raise ValueError(f"An image shape is HxWxC. Received: {shape!r}")
     return cells
@@ -69,9 +78,9 @@ def scaling(build, batches, cells, repeats, torch_python, torch_configs=TORCH_CO
 
     `build` and `batches` are benchmark.py's (a compiled model; Fashion-MNIST batches).
     """
-    peaks = {"float32": Peak("float32"), "mixed_bfloat16": Peak("bfloat16")}
+    peaks = {}  # precision -> Peak, made when a cell first runs in it
     rows = []
-    for image_shape, filters, batch_size in cells:
+    for image_shape, filters, batch_size, precisions in cells:
         model_kwargs = {"image_shape": image_shape, "filters": filters}
         spec = peer.network_spec(build(kg.DCGAN, "float32", **model_kwargs))
         step_flops = dcgan_step_flops(spec)
@@ -79,17 +88,23 @@ def scaling(build, batches, cells, repeats, torch_python, torch_configs=TORCH_CO
         cell_repeats = repeats if step_flops * batch_size <= 5 * round_gflop * 1e9 else min(
             repeats, 3)
         shape_text = "x".join(map(str, image_shape))
-        log(f"scaling: {shape_text}, filters {filters}, batch {batch_size}: "
+        log(f"scaling: {shape_text}, filters {filters}, batch {batch_size}, "
+            f"{'+'.join(precisions)}: "
             f"{step_flops / 1e6:.1f} MFLOP/img, {steps} step(s) x {cell_repeats} rounds")
         if image_shape == (28, 28, 1):
             data = batches(kg.DCGAN, batch_size, steps)
         else:
             data = synthetic_batches(image_shape, batch_size, steps)
+        cell_torch = [config for config in torch_configs if (
+            "mixed_bfloat16" if config.startswith("bfloat16") else "float32") in precisions]
         cell_rows = peer.peer_benchmark(
-            build, None, data, steps, cell_repeats, list(peaks), torch_python,
-            torch_configs, model_kwargs=model_kwargs, log=log)
-        for peak in peaks.values():
-            peak.measure()
+            build, None, data, steps, cell_repeats, list(precisions), torch_python,
+            cell_torch, model_kwargs=model_kwargs, log=log)
+        for precision in precisions:
+            if precision not in peaks:  # measures once as it starts
+                peaks[precision] = Peak("bfloat16" if "bfloat16" in precision else "float32")
+            else:
+                peaks[precision].measure()
         for row in cell_rows:
             row.update(section="scaling", image_shape=list(image_shape), filters=filters,
                        flops_per_image=step_flops,

@@ -98,8 +98,10 @@ def test_peer_spec_lists_the_dcgan_layers_with_their_shapes_and_parameter_counts
 def test_scaling_cells_are_read_from_shape_filters_and_batches():
     import scaling
 
-    assert scaling.parse_cells("28x28x1:64:32,128 64x64x3:128:32") == [
-        ((28, 28, 1), 64, 32), ((28, 28, 1), 64, 128), ((64, 64, 3), 128, 32)]
+    assert scaling.parse_cells("28x28x1:64:32,128 64x64x3:128:32:mixed_bfloat16",
+                               ("float32",)) == [
+        ((28, 28, 1), 64, 32, ("float32",)), ((28, 28, 1), 64, 128, ("float32",)),
+        ((64, 64, 3), 128, 32, ("mixed_bfloat16",))]
     with pytest.raises(ValueError, match="HxWxC:FILTERS:BATCH"):
         scaling.parse_cells("64x64x3:128")
 
