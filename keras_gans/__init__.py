@@ -4,6 +4,11 @@ import importlib as _importlib
 import os as _os
 
 _os.environ.setdefault("KERAS_BACKEND", "tensorflow")
+# TensorFlow turns its oneDNN kernels on by default only on CPUs with AVX-512 VNNI/BF16
+# or AMX; elsewhere (AVX2-only CPUs) its convolutions are Eigen's, and a DCGAN step took
+# about 1.5x the CPU time (docs/performance.md). Effective only if TensorFlow is not
+# imported yet (the CLI and the zoo import us first); TF_ENABLE_ONEDNN_OPTS=0 opts out.
+_os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "1")
 
 from keras_gans import callbacks  # noqa: E402
 from keras_gans import data  # noqa: E402

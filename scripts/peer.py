@@ -14,17 +14,23 @@ for PyTorch its step loop over the same in-memory batches), images/s of the step
 alone (kg: from the end of the first step to the end of the last, so without `fit`'s
 set-up and first step), CPU-ms per image (getrusage of the process, all threads), and
 the ratios to PyTorch's best configuration in the same precision.
+
+`peer_benchmark` runs the 28x28x1 default unless given `model_kwargs` (`image_shape`,
+`filters`): scaling.py runs it on a grid of sizes, widths and batches.
 """
 
 import argparse
 import json
 import os
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+
+import keras_gans  # noqa: F401 (before keras: it sets TensorFlow's defaults)
 
 import keras
 import numpy as np
@@ -33,9 +39,12 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 TORCH_CONFIGS = ("float32", "float32+channels_last", "bfloat16", "bfloat16+channels_last")
 
 
-def cpu_seconds():
-    usage = resource.getrusage(resource.RUSAGE_SELF)
-    return usage.ru_utime + usage.ru_stime
+def cpu_seconds(children=False):
+    """CPU seconds of this process (all threads), and with `children` of its children
+    that have ended."""
+    who = (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN) if children else (
+        resource.RUSAGE_SELF,)
+    return sum(resource.getrusage(w).ru_utime + resource.getrusage(w).ru_stime for w in who)
 
 
 # --------------------------------------------------------------------- the spec
@@ -164,7 +173,7 @@ class KerasSide:
         self.name, self.model, self.data, self.precision = name, model, data, precision
         self.clock = StepClock()
         for _ in range(2):  # trace, then warm up
-            model.fit(data.take(2), epochs=1, verbose=0)
+            model.fit(data.take(1), epochs=1, verbose=0)
 
     def run(self, steps):
         start, start_cpu = time.perf_counter(), cpu_seconds()
@@ -179,37 +188,43 @@ class KerasSide:
 
 def peer_benchmark(build, reference_cls, data, steps, repeats, precisions, torch_python,
                    torch_configs=TORCH_CONFIGS, threads=0, autotuned=False, kg_threads=(),
-                   log=print):
+                   model_kwargs=None, log=print):
     """Alternating rounds of kg (ours; the reference when `reference_cls`; ours on an
     autotuned dataset, as before the idle gap was removed, when `autotuned`) and
     PyTorch; with `kg_threads`, ours in float32 on that many threads, each in a
-    process of its own; returns result rows."""
+    process of its own; `model_kwargs` go to kg.DCGAN (image_shape, filters). Returns
+    result rows."""
     import keras_gans as kg
     import tensorflow as tf
 
+    model_kwargs = model_kwargs or {}
     batch_size = int(next(iter(data)).shape[0])
     images = np.stack([np.asarray(batch) for batch in data.take(steps)])
     workdir = tempfile.mkdtemp(prefix="kg-peer-")
     spec_path, data_path = os.path.join(workdir, "spec.json"), os.path.join(workdir, "data.npy")
     with open(spec_path, "w") as file:
-        json.dump(network_spec(build(kg.DCGAN, "float32")), file)
+        json.dump(network_spec(build(kg.DCGAN, "float32", **model_kwargs)), file)
     np.save(data_path, images)
+    del images
     sides = []
     for precision in precisions:
-        sides.append(KerasSide("kg " + precision, build(kg.DCGAN, precision), data, precision))
+        sides.append(KerasSide("kg " + precision, build(kg.DCGAN, precision, **model_kwargs),
+                               data, precision))
         if reference_cls is not None:
-            sides.append(KerasSide("reference " + precision, build(reference_cls, precision),
+            sides.append(KerasSide("reference " + precision,
+                                   build(reference_cls, precision, **model_kwargs),
                                    data, precision))
         if autotuned:
             options = tf.data.Options()
             options.autotune.enabled = True  # fit keeps a dataset's own choice
-            sides.append(KerasSide("kg " + precision + " autotuned", build(kg.DCGAN, precision),
+            sides.append(KerasSide("kg " + precision + " autotuned",
+                                   build(kg.DCGAN, precision, **model_kwargs),
                                    data.with_options(options), precision))
     try:
         for config in torch_configs:
             peer = torch_peer(config, torch_python, spec_path, data_path, threads)
             if peer.precision in precisions:
-                peer.run(10)  # warm up
+                peer.run(min(10, steps))  # warm up
                 sides.append(peer)
                 log(f"{peer.name}: {peer.info}")
             else:
@@ -229,17 +244,20 @@ def peer_benchmark(build, reference_cls, data, steps, repeats, precisions, torch
         for side in sides:
             if isinstance(side, ServedPeer):
                 side.close()
-    return summarize(sides, timings, steps * batch_size, steps, log)
+        shutil.rmtree(workdir, ignore_errors=True)
+    return summarize(sides, timings, batch_size, steps, log)
 
 
-def summarize(sides, timings, images, steps, log):
+def summarize(sides, timings, batch_size, steps, log):
     rows = []
+    images = batch_size * steps
     for side in sides:
         walls, cpus, step_walls = zip(*timings[side.name])
         rates = [images / wall for wall in walls]
         rows.append({
             "variant": "dcgan", "config": side.name, "precision": side.precision,
-            "steps": steps, "images_per_s": statistics.median(rates), "rates": rates,
+            "batch_size": batch_size, "steps": steps,
+            "images_per_s": statistics.median(rates), "rates": rates,
             "slowest_to_fastest": min(rates) / max(rates),
             "steps_only_images_per_s": statistics.median(images / w for w in step_walls),
             "cpu_ms_per_image": statistics.median(1000 * c / images for c in cpus),
@@ -277,7 +295,7 @@ def serve(argv=None):
     parser.add_argument("--steps", type=int, required=True)
     parser.add_argument("--batch", type=int, required=True)
     args = parser.parse_args(argv)
-    import tensorflow as tf
+    import tensorflow as tf  # after keras_gans, above
 
     tf.config.threading.set_intra_op_parallelism_threads(args.threads)
     tf.config.threading.set_inter_op_parallelism_threads(args.threads)

@@ -19,10 +19,10 @@ loss through the updated D on the same fake (kg.DCGAN's shared generator pass).
 `--precision bfloat16` runs the passes under `torch.autocast("cpu", torch.bfloat16)`.
 
 It then serves requests, one per line on stdin: `run N` runs N steps over the batches
-of `batches.npy` (N x 28 x 28 x 1 float32 in [-1, 1], cycled) and prints one JSON line
-with the wall seconds, the process CPU seconds (getrusage: all threads) and the last
-losses; `quit` (or the end of stdin) exits. The process sleeps in between, so it
-takes no CPU while benchmark.py times the kg models.
+of `batches.npy` (steps x batch x height x width x channels, float32 in [-1, 1],
+cycled) and prints one JSON line with the wall seconds, the process CPU seconds
+(getrusage: all threads) and the last losses; `quit` (or the end of stdin) exits. The
+process sleeps in between, so it takes no CPU while benchmark.py times the kg models.
 """
 
 import argparse

@@ -2,6 +2,10 @@
 variant must do (fit, save and load, resume, replicas, bad input) is the battery of
 tests/harness.py."""
 
+import os
+import subprocess
+import sys
+
 import keras
 import numpy as np
 import pytest
@@ -165,3 +169,13 @@ def test_fit_turns_off_autotuning_of_a_dataset_that_does_not_choose(fashion_imag
     model.fit(dataset.with_options(chosen), epochs=1, verbose=0)
     assert seen == [False, True]
     assert int(model.step_counter.numpy()) == 6
+
+
+def test_importing_keras_gans_first_turns_tensorflows_onednn_kernels_on():
+    # TensorFlow's own default leaves them off on AVX2-only CPUs (docs/performance.md).
+    env = {key: value for key, value in os.environ.items() if key != "TF_ENABLE_ONEDNN_OPTS"}
+    code = ("import keras_gans, os; from tensorflow.python.util import _pywrap_util_port; "
+            "print(os.environ['TF_ENABLE_ONEDNN_OPTS'], _pywrap_util_port.IsMklEnabled())")
+    result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
+                            text=True, check=True)
+    assert result.stdout.split()[-2:] == ["1", "True"]
