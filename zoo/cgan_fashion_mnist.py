@@ -2,6 +2,10 @@
 
     python zoo/cgan_fashion_mnist.py [--epochs N --out DIR]
 
+The shipped preset is this recipe's 18 epochs, then 8 more on top of that file:
+`python zoo/cgan_fashion_mnist.py --epochs 8 --continue-from cgan_fashion_mnist --out
+runs/zoo/cgan_fashion_mnist_plus8` (fresh optimizers; zoo/README.md).
+
 The ten Fashion-MNIST classes as the condition y: one-hot, joined to z and as
 constant channels to the discriminator's input and feature maps (the conditional
 DCGAN, `architecture="dcgan"`, the default), z ~ U[-1, 1] of 100, Adam(2e-4,
