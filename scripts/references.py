@@ -91,7 +91,7 @@ class ReferenceDCGAN(ReferenceGAN, kg.DCGAN):
 
 class ReferenceCGAN(ReferenceMixin, kg.CGAN):
     def noise(self, batch_size):
-        return self._to_prior(super().noise(batch_size))
+        return self._from_uniform(super().noise(batch_size))
 
     def train_step(self, data):
         real, labels = data
