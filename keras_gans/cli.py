@@ -224,7 +224,7 @@ def evaluate(args):
                                         extractor=args.extractor)
     results = evaluator.evaluate(model, args.num, seed=args.seed,
                                  batch_size=args.batch_size,
-                                 use_ema=None if getattr(args, "use_ema", True) else False)
+                                 use_ema=None if args.use_ema else False)
     _print_results(args, evaluator, results)
     if args.json:
         import json
@@ -260,7 +260,7 @@ def _print_results(args, evaluator, results):
     print(f"reference:  {args.dataset} {args.split} "
           f"({evaluator.reference.statistics.count} images)")
     print(f"extractor:  {extractor.name} (weights {extractor.fingerprint()[:12]})")
-    if not getattr(args, "use_ema", True):
+    if not args.use_ema:
         print("generator:  the trained one (--no-ema), not its moving average")
     print(f"samples:    {results['num_samples']}")
     print(f"FID:        {results['fid']:.4f}")

@@ -27,7 +27,7 @@ import keras_gans as kg  # noqa: E402
 from keras_gans.io_utils import atomic_path, sha256_of, write_bytes  # noqa: E402
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir, "zoo"))
-from _common import evaluate_file  # noqa: E402  (the zoo's own evaluation)
+from _common import evaluate_preset  # noqa: E402  (the zoo's own evaluation)
 
 
 def measure(path, evaluator, num_samples):
@@ -35,7 +35,7 @@ def measure(path, evaluator, num_samples):
     model = keras.saving.load_model(path, compile=False)
     if not isinstance(model, kg.models.GANModel):  # a translator
         return kg.evaluation.measures.translation_measures(model)
-    results = evaluate_file(path, evaluator, num_samples)
+    results = evaluate_preset(model, evaluator, num_samples)
     measured = {key: round(results[key], 2) for key in ("fid", "kid", "kid_std")}
     if "class_accuracy" in results:
         measured["class_accuracy"] = round(results["class_accuracy"], 4)

@@ -44,7 +44,8 @@ def cpu_seconds(children=False):
     that have ended."""
     who = (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN) if children else (
         resource.RUSAGE_SELF,)
-    return sum(resource.getrusage(w).ru_utime + resource.getrusage(w).ru_stime for w in who)
+    usages = [resource.getrusage(w) for w in who]
+    return sum(usage.ru_utime + usage.ru_stime for usage in usages)
 
 
 # --------------------------------------------------------------------- the spec

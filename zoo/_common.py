@@ -43,7 +43,7 @@ import time
 os.environ.setdefault("KERAS_BACKEND", "tensorflow")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
-from keras_gans.plots import plot_history  # noqa: E402
+from keras_gans.plots import plot_history, read_history  # noqa: E402
 
 from keras_gans.io_utils import sha256_of  # noqa: E402
 
@@ -179,22 +179,16 @@ def train_seconds(history_path, epochs):
     `train_minutes` of epoch `epochs` (wall time of the epochs, summed over every
     resumed or extended run of the command; a run stopped at an epoch boundary and
     finished with `--epochs N --install` counts exactly its N epochs)."""
-    import csv
-
-    with open(history_path, newline="") as file:
-        rows = {row["epoch"]: row for row in csv.DictReader(file)}
-    return 60.0 * float(rows[str(epochs - 1)]["train_minutes"])
+    history = read_history(history_path)
+    return 60.0 * history["train_minutes"][history["epoch"].index(epochs - 1)]
 
 
-def evaluate_file(path, evaluator, num_samples, trained=None):
-    """The zoo's evaluation of the preset file at `path` (as a user loads it): FID, KID
-    (and class accuracy) of `num_samples` images, seed 0; for a model that keeps a
-    moving average also `raw_generator`, the trained generator's FID and KID on the
-    same draw (`keras-gans evaluate PATH --no-ema`), or, for a file that ships only the
-    averages, the same of `trained`, the model in memory."""
-    import keras
-
-    model = keras.saving.load_model(path, compile=False)
+def evaluate_preset(model, evaluator, num_samples, trained=None):
+    """The zoo's evaluation of `model`, a preset file as a user loads it: FID, KID (and
+    class accuracy) of `num_samples` images, seed 0; for a model that keeps a moving
+    average also `raw_generator`, the trained generator's FID and KID on the same draw
+    (`keras-gans evaluate FILE --no-ema`), or, for a file that ships only the averages,
+    the same of `trained`, the model in memory."""
     results = evaluator.evaluate(model, num_samples=num_samples, seed=0)
     if getattr(model, "ema_decay", None) is None and trained is not None:
         model = trained  # its trained generator is not in the file
@@ -261,7 +255,7 @@ def main(recipe, argv=None):
     if isinstance(model, kg.models.GANModel):  # something to sample: FID and KID
         save_grid(os.path.join(out, "grid.png"), model.grid_samples(64, seed=0))
         evaluator = kg.evaluation.Evaluator(recipe.reference, split="test")
-        results = evaluate_file(preset_path, evaluator, args.num_eval_samples, trained)
+        results = evaluate_preset(model, evaluator, args.num_eval_samples, trained)
         evaluation = {
             "reference": f"{recipe.reference} test",
             "extractor": evaluator.extractor.name,
