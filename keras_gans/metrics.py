@@ -261,7 +261,17 @@ class FeatureStatistics:
 
 
 def _polynomial_kernel(x, y, degree, gamma, coef0):
-    return (x @ y.T * gamma + coef0) ** degree
+    kernel = x @ y.T
+    kernel *= gamma
+    kernel += coef0
+    if degree != int(degree) or degree < 1:
+        return kernel ** degree
+    # In place, by repeated products: numpy's `**` calls pow() per element, which
+    # made KID (300 kernels of 1000 x 1000) about 3x slower and half of an evaluation.
+    result = kernel.copy()
+    for _ in range(int(degree) - 1):
+        result *= kernel
+    return result
 
 
 def _unbiased_mmd2(x, y, degree, gamma, coef0):

@@ -370,32 +370,32 @@ def test_every_shipped_preset_loads_offline_and_generates(home, name):
     assert _cache_files(home) == []  # the shipped file is used in place
 
 
-def test_every_preset_re_measures_as_its_table_says():
+@pytest.mark.parametrize("name", kg.presets.names())
+def test_every_preset_re_measures_as_its_table_says(name):
     """The metrics of each entry are what the evaluator measures on the file today.
 
     Same samples (seed 0), same extractor, same reference: only float round-off may
     differ, so the tolerance is far tighter than the seed-to-seed noise.
     """
     evaluator = kg.evaluation.Evaluator("fashion_mnist", split="test")
-    for name in kg.presets.names():
-        metrics = kg.presets.get(name)["metadata"]["metrics"]
-        model = kg.presets.load(name, compile=False)
-        if "fid" in metrics:
-            results = evaluator.evaluate(model, num_samples=metrics["num_samples"], seed=0)
-            assert results["fid"] == pytest.approx(metrics["fid"], rel=2e-3, abs=0.05), name
-            assert results["kid"] == pytest.approx(metrics["kid"], rel=2e-3, abs=0.05), name
-            if "class_accuracy" in metrics:
-                assert results["class_accuracy"] == pytest.approx(
-                    metrics["class_accuracy"], abs=2e-3), name
-            if getattr(model, "ema_decay", None) is not None:  # the trained generator
-                raw = evaluator.evaluate(model, num_samples=metrics["num_samples"], seed=0,
-                                         use_ema=False)
-                assert raw["fid"] == pytest.approx(metrics["raw_generator_fid"], rel=2e-3,
-                                                   abs=0.05), name
-        if "a_to_b_accuracy" in metrics:
-            results = kg.evaluation.measures.translation_measures(model)
-            for key in ("a_to_b_accuracy", "b_to_a_accuracy", "cycle_l1_a", "cycle_l1_b"):
-                assert results[key] == pytest.approx(metrics[key], abs=2e-3), (name, key)
+    metrics = kg.presets.get(name)["metadata"]["metrics"]
+    model = kg.presets.load(name, compile=False)
+    if "fid" in metrics:
+        results = evaluator.evaluate(model, num_samples=metrics["num_samples"], seed=0)
+        assert results["fid"] == pytest.approx(metrics["fid"], rel=2e-3, abs=0.05), name
+        assert results["kid"] == pytest.approx(metrics["kid"], rel=2e-3, abs=0.05), name
+        if "class_accuracy" in metrics:
+            assert results["class_accuracy"] == pytest.approx(
+                metrics["class_accuracy"], abs=2e-3), name
+        if getattr(model, "ema_decay", None) is not None:  # the trained generator
+            raw = evaluator.evaluate(model, num_samples=metrics["num_samples"], seed=0,
+                                     use_ema=False)
+            assert raw["fid"] == pytest.approx(metrics["raw_generator_fid"], rel=2e-3,
+                                               abs=0.05), name
+    if "a_to_b_accuracy" in metrics:
+        results = kg.evaluation.measures.translation_measures(model)
+        for key in ("a_to_b_accuracy", "b_to_a_accuracy", "cycle_l1_a", "cycle_l1_b"):
+            assert results[key] == pytest.approx(metrics[key], abs=2e-3), (name, key)
 
 
 # ---------------------------------------------------------------------- command line
