@@ -39,7 +39,7 @@ def _shape(tensor):
 def _op_flops(op):
     """2 x multiply-adds of one matrix product or convolution, from static shapes."""
     if op.type in _MATMULS:
-        a, b = _shape(op.inputs[0]), _shape(op.inputs[1])
+        a = _shape(op.inputs[0])
         out = _shape(op.outputs[0])
         if a is None or out is None:
             return None

@@ -99,6 +99,24 @@ def test_averages_in_place_ship_the_average_as_the_network(trained, tmp_path):
         kg.presets.export(plain, tmp_path / "plain.keras", averages="in_place")
 
 
+def test_averages_dropped_ship_the_trained_networks_alone(trained, tmp_path):
+    model, _ = trained
+    path = tmp_path / "preset.keras"
+    kg.presets.export(model, path, weights_dtype="float32", averages="dropped")
+    loaded = keras.saving.load_model(path)
+    assert loaded.ema_decay is None and not hasattr(loaded, "generator_ema")
+    for name in model.NETWORKS:  # the trained weights, not the averages
+        for got, weight in zip(getattr(loaded, name).weights, getattr(model, name).weights):
+            np.testing.assert_array_equal(np.asarray(got), np.asarray(weight))
+    assert not all(np.array_equal(np.asarray(a), np.asarray(b)) for a, b in
+                   zip(model.generator.weights, model.generator_ema.weights))
+    np.testing.assert_array_equal(loaded.generate(8, seed=0),
+                                  model.generate(8, seed=0, use_ema=False))
+    plain = kg.DCGAN(filters=8, latent_dim=8, seed=1)
+    with pytest.raises(ValueError, match="needs a model trained with ema_decay"):
+        kg.presets.export(plain, tmp_path / "plain.keras", averages="dropped")
+
+
 @pytest.mark.parametrize("arguments, message", [
     ({"path": "preset.h5"}, "ends in '.keras'"),
     ({"path": "preset.keras", "weights_dtype": "int8"}, "Unknown weights_dtype"),

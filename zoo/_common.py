@@ -72,7 +72,9 @@ class Recipe:
         averages: `kg.presets.export`'s `averages`: `"kept"` (default; the file
             holds the trained networks and their averages) or `"in_place"` (only the
             averages, as the networks: for a preset too large to ship both; the
-            trained generator's FID is then measured on the model in memory).
+            trained generator's FID is then measured on the model in memory) or
+            `"dropped"` (only the trained networks: for a run whose average measured
+            worse; the average's FID is then measured on the model in memory).
     """
 
     name: str
@@ -151,8 +153,9 @@ def install(metrics, out):
         for key in ("class_accuracy", "worst_class_accuracy"):
             if key in evaluation:
                 measured[key] = round(evaluation[key], 4)
-        if "raw_generator" in evaluation:
-            measured["raw_generator_fid"] = round(evaluation["raw_generator"]["fid"], 2)
+        for key in ("raw_generator", "averaged_generator"):
+            if key in evaluation:
+                measured[f"{key}_fid"] = round(evaluation[key]["fid"], 2)
     for values in metrics["measures"].values():
         measured.update({key: round(value, 4) if isinstance(value, float) else value
                          for key, value in values.items()})
@@ -183,18 +186,22 @@ def train_seconds(history_path, epochs):
     return 60.0 * history["train_minutes"][history["epoch"].index(epochs - 1)]
 
 
-def evaluate_preset(model, evaluator, num_samples, trained=None):
+def evaluate_preset(model, evaluator, num_samples, trained=None, averages="kept"):
     """The zoo's evaluation of `model`, a preset file as a user loads it: FID, KID (and
     class accuracy) of `num_samples` images, seed 0; for a model that keeps a moving
     average also `raw_generator`, the trained generator's FID and KID on the same draw
-    (`keras-gans evaluate FILE --no-ema`), or, for a file that ships only the averages,
-    the same of `trained`, the model in memory."""
+    (`keras-gans evaluate FILE --no-ema`), or, for a file that ships only the averages
+    (`averages="in_place"`), the same of `trained`, the model in memory; for a file
+    that ships only the trained networks (`averages="dropped"`),
+    `averaged_generator`, the same of `trained`'s average."""
     results = evaluator.evaluate(model, num_samples=num_samples, seed=0)
     if getattr(model, "ema_decay", None) is None and trained is not None:
-        model = trained  # its trained generator is not in the file
+        model = trained  # the other generator is not in the file
     if getattr(model, "ema_decay", None) is not None:
-        raw = evaluator.evaluate(model, num_samples=num_samples, seed=0, use_ema=False)
-        results["raw_generator"] = {key: raw[key] for key in ("fid", "kid", "kid_std")}
+        use_ema = averages == "dropped"
+        other = evaluator.evaluate(model, num_samples=num_samples, seed=0, use_ema=use_ema)
+        key = "averaged_generator" if use_ema else "raw_generator"
+        results[key] = {name: other[name] for name in ("fid", "kid", "kid_std")}
     return results
 
 
@@ -255,7 +262,8 @@ def main(recipe, argv=None):
     if isinstance(model, kg.models.GANModel):  # something to sample: FID and KID
         save_grid(os.path.join(out, "grid.png"), model.grid_samples(64, seed=0))
         evaluator = kg.evaluation.Evaluator(recipe.reference, split="test")
-        results = evaluate_preset(model, evaluator, args.num_eval_samples, trained)
+        results = evaluate_preset(model, evaluator, args.num_eval_samples, trained,
+                                  recipe.averages)
         evaluation = {
             "reference": f"{recipe.reference} test",
             "extractor": evaluator.extractor.name,

@@ -50,7 +50,9 @@ def export(model, path, weights_dtype="float16", averages="kept"):
         weights_dtype: `"float16"` (default) or `"float32"` (the weights as trained).
         averages: `"kept"` (default): the trained networks and their moving averages,
             as trained; `"in_place"`: each averaged network replaced by its average
-            (`averaged_in_place`), for a model trained with `ema_decay`.
+            (`averaged_in_place`), for a model trained with `ema_decay`;
+            `"dropped"`: the trained networks alone (`without_averages`), for a
+            model whose averages measured worse than the networks they follow.
 
     Returns:
         The number of bytes written.
@@ -62,11 +64,13 @@ def export(model, path, weights_dtype="float16", averages="kept"):
                          f"Received: weights_dtype={weights_dtype!r}")
     if not os.fspath(path).endswith(".keras"):
         raise ValueError(f"A preset file ends in '.keras'. Received: path={path!r}")
-    if averages not in ("kept", "in_place"):
-        raise ValueError(f"Unknown averages. Expected 'kept' or 'in_place'. "
+    if averages not in ("kept", "in_place", "dropped"):
+        raise ValueError(f"Unknown averages. Expected 'kept', 'in_place' or 'dropped'. "
                          f"Received: averages={averages!r}")
     if averages == "in_place":
         model = averaged_in_place(model)
+    elif averages == "dropped":
+        model = without_averages(model)
     with tempfile.TemporaryDirectory() as folder:
         full = os.path.join(folder, "model.keras")
         model.save(full)
@@ -96,9 +100,26 @@ def averaged_in_place(model):
             f"{type(model).__name__} keeps no moving averages. Export it with the default "
             "averages='kept'."
         )
+    return _copy_without_averages(model, model.inference_network)
+
+
+def without_averages(model):
+    """A copy of `model` with its trained networks and no moving averages
+    (`ema_decay=None`): the averages are dropped. Raises ValueError for a model
+    without averages."""
+    if getattr(model, "ema_decay", None) is None:
+        raise ValueError(
+            f"averages='dropped' needs a model trained with ema_decay=; "
+            f"{type(model).__name__} keeps no moving averages. Export it with the default "
+            "averages='kept'."
+        )
+    return _copy_without_averages(model, lambda name: getattr(model, name))
+
+
+def _copy_without_averages(model, network_of):
     copy = type(model).from_config(dict(model.get_config(), ema_decay=None, ema_start=0))
     for name in model.NETWORKS:
-        getattr(copy, name).set_weights(model.inference_network(name).get_weights())
+        getattr(copy, name).set_weights(network_of(name).get_weights())
     copy.step_counter.assign(model.step_counter)
     return copy
 
