@@ -94,29 +94,25 @@ def averaged_in_place(model):
     statistics included), the other networks and the step counter their own; the
     copy has `ema_decay=None`. Raises ValueError for a model without averages.
     """
-    if getattr(model, "ema_decay", None) is None:
-        raise ValueError(
-            f"averages='in_place' needs a model trained with ema_decay=; "
-            f"{type(model).__name__} keeps no moving averages. Export it with the default "
-            "averages='kept'."
-        )
-    return _copy_without_averages(model, model.inference_network)
+    return _copy_without_averages(model, model.inference_network, "in_place")
 
 
 def without_averages(model):
     """A copy of `model` with its trained networks and no moving averages
     (`ema_decay=None`): the averages are dropped. Raises ValueError for a model
     without averages."""
+    return _copy_without_averages(model, lambda name: getattr(model, name), "dropped")
+
+
+def _copy_without_averages(model, network_of, averages):
+    """A copy with `ema_decay=None` whose network `name` gets `network_of(name)`'s
+    weights; `averages` names the export option in the error for a model without."""
     if getattr(model, "ema_decay", None) is None:
         raise ValueError(
-            f"averages='dropped' needs a model trained with ema_decay=; "
+            f"averages={averages!r} needs a model trained with ema_decay=; "
             f"{type(model).__name__} keeps no moving averages. Export it with the default "
             "averages='kept'."
         )
-    return _copy_without_averages(model, lambda name: getattr(model, name))
-
-
-def _copy_without_averages(model, network_of):
     copy = type(model).from_config(dict(model.get_config(), ema_decay=None, ema_start=0))
     for name in model.NETWORKS:
         getattr(copy, name).set_weights(network_of(name).get_weights())
