@@ -170,8 +170,9 @@ def same_json(a, b):
 def run_fit_test(variant, images, labels, steps_per_epoch=3, epochs=2):
     """`fit` on real data: finite losses, every network and every kernel in it
     moves, the progress bar shows the variant's trackers (epoch means), and each
-    optimizer made its number of updates per step."""
-    model = variant.compiled()
+    optimizer made its number of updates per step. Returns the trained model (for
+    `run_saving_test`)."""
+    model = variant.compiled(total_steps=100)
     before = {name: numpy_values(getattr(model, name).trainable_variables)
               for name in model.NETWORKS}
     history = model.fit(variant.dataset(images, labels, steps_per_epoch),
@@ -197,15 +198,17 @@ def run_fit_test(variant, images, labels, steps_per_epoch=3, epochs=2):
             # loss E[f(real)] - E[f(fake)].)
             if len(variable.shape) >= 2:
                 assert not np.array_equal(start, end), f"{name}: {variable.path} did not move"
+    return model
 
 
-def run_saving_test(variant, images, labels, directory, steps=2):
-    """A `.keras` round trip after training keeps the config, the compile config (the
-    optimizers and their schedules), every weight, every optimizer variable
-    (iteration counts included) and the step counter; one further train step from
-    the original and from the loaded copy then gives the same weights."""
-    model = variant.compiled(total_steps=100)
-    model.fit(variant.dataset(images, labels, steps), epochs=1, verbose=0)
+def run_saving_test(variant, model, images, labels, directory):
+    """A `.keras` round trip of a trained `model` (`run_fit_test`'s) keeps the config,
+    the compile config (the optimizers and their schedules), every weight, every
+    optimizer variable (iteration counts included) and the step counter; one further
+    train step from the original and from the loaded copy then gives the same
+    weights."""
+    steps = int(model.step_counter.numpy())
+    assert steps > 0
     path = os.path.join(directory, f"{variant.name}.keras")
     model.save(path)
     loaded = keras.saving.load_model(path)

@@ -370,14 +370,20 @@ def test_every_shipped_preset_loads_offline_and_generates(home, name):
     assert _cache_files(home) == []  # the shipped file is used in place
 
 
+@pytest.fixture(scope="module")
+def evaluator():
+    """One evaluator per test process: its reference features (10,000 test images
+    through the classifier) are extracted once, not once per preset."""
+    return kg.evaluation.Evaluator("fashion_mnist", split="test")
+
+
 @pytest.mark.parametrize("name", kg.presets.names())
-def test_every_preset_re_measures_as_its_table_says(name):
+def test_every_preset_re_measures_as_its_table_says(name, evaluator):
     """The metrics of each entry are what the evaluator measures on the file today.
 
     Same samples (seed 0), same extractor, same reference: only float round-off may
     differ, so the tolerance is far tighter than the seed-to-seed noise.
     """
-    evaluator = kg.evaluation.Evaluator("fashion_mnist", split="test")
     metrics = kg.presets.get(name)["metadata"]["metrics"]
     model = kg.presets.load(name, compile=False)
     if "fid" in metrics:

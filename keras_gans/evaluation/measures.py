@@ -139,22 +139,47 @@ def encoder_probe(model, with_pixels=True, with_untrained=True, classifier=None)
         return {f"linear_on_{name}": linear_probe_accuracy(train_f, train_y, test_f, test_y),
                 f"nn1_on_{name}": nearest_neighbour_accuracy(train_f, train_y, test_f, test_y)}
 
-    def classified_right(images):
-        return float(np.mean(classifier.extract(images)[1].argmax(axis=1) == test_y))
-
-    reconstructions = model.reconstruct(test_x)
-    results = {
-        **probes(model.encode, "encoder"),
-        "reconstruction_l1": float(np.mean(np.abs(reconstructions - test_x))),
-        "reconstruction_keeps_class": classified_right(reconstructions),
-        "test_images_classified_right": classified_right(test_x),
-    }
+    results = {**probes(model.encode, "encoder"),
+               **reconstruction_measures(model, classifier, (test_x, test_y))}
     if with_untrained:
         untrained = type(model).from_config(model.get_config())
         results.update(probes(lambda x: untrained.encode(x, use_ema=False), "untrained_encoder"))
     if with_pixels:
         results.update(probes(lambda x: x.reshape(len(x), -1), "pixels"))
     return results
+
+
+def reconstruction_measures(model, classifier=None, test_data=None):
+    """How well a BiGAN's G(E(x)) gives x back, on the Fashion-MNIST test images.
+
+    Args:
+        model: anything with `reconstruct(images)` (a `kg.BiGAN`).
+        classifier: optional `kg.evaluation.DomainClassifierExtractor`.
+        test_data: optional `(images in [-1, 1], labels)`; defaults to the test split.
+
+    Returns:
+        dict: `reconstruction_l1` = mean |G(E(x)) - x|, `reconstruction_keeps_class` =
+        how often the shipped classifier assigns G(E(x)) to x's label, and
+        `test_images_classified_right`: the same for x itself (the ceiling).
+    """
+    from keras_gans.data import load_arrays
+    from keras_gans.evaluation.extractors import DomainClassifierExtractor
+
+    classifier = classifier or DomainClassifierExtractor("fashion_mnist")
+    if test_data is None:
+        images, labels = load_arrays("fashion_mnist", split="test")
+        test_data = (_scaled(images), labels)
+    test_x, test_y = test_data
+
+    def classified_right(images):
+        return float(np.mean(classifier.extract(images)[1].argmax(axis=1) == test_y))
+
+    reconstructions = model.reconstruct(test_x)
+    return {
+        "reconstruction_l1": float(np.mean(np.abs(reconstructions - test_x))),
+        "reconstruction_keeps_class": classified_right(reconstructions),
+        "test_images_classified_right": classified_right(test_x),
+    }
 
 
 def mean_pairwise_distance(features):
