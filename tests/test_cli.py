@@ -46,16 +46,18 @@ def test_train_then_sample_on_fashion_mnist(tmp_path):
     assert grid.shape == (5 * 30 + 2, 5 * 30 + 2, 1)
 
 
-def test_bad_requests_fail_with_a_clear_message_and_write_nothing(tmp_path):
-    result = _run("train", "stylegan", "--out", str(tmp_path / "a"))
-    assert result.returncode == 2 and "Unknown variant" in result.stderr
-    result = _run("train", "dcgan", "--dataset", "no_such_data", "--out", str(tmp_path / "b"))
-    assert result.returncode == 2 and "no_such_data" in result.stderr
+def test_bad_requests_fail_with_a_clear_message_and_write_nothing(tmp_path, capsys):
+    # In-process (`_main`): the subprocess path is the test above's.
+    code, _, error = _main(capsys, "train", "stylegan", "--out", str(tmp_path / "a"))
+    assert code == 2 and "Unknown variant" in error
+    code, _, error = _main(capsys, "train", "dcgan", "--dataset", "no_such_data", "--out",
+                           str(tmp_path / "b"))
+    assert code == 2 and "no_such_data" in error
     assert not (tmp_path / "b" / "model.keras").exists()
     corrupt = tmp_path / "corrupt.keras"
     corrupt.write_bytes(b"not a zip file")
-    result = _run("sample", str(corrupt), "--out", str(tmp_path / "g.png"))
-    assert result.returncode == 2 and "Cannot load" in result.stderr
+    code, _, error = _main(capsys, "sample", str(corrupt), "--out", str(tmp_path / "g.png"))
+    assert code == 2 and "Cannot load" in error
     assert not (tmp_path / "g.png").exists()
 
 
