@@ -337,9 +337,15 @@ def _finished_model(out_dir, epochs):
     final = os.path.join(out_dir, "model.keras")
     if progress is None or progress["epoch"] < epochs or not os.path.isfile(final):
         return None
+    model = keras.saving.load_model(final)
+    if int(model.step_counter.numpy()) != progress["step"]:
+        # A run stopped after its last backup and before writing model.keras (a longer
+        # run cut at an epoch's end): model.keras is older than the backup. Resuming
+        # from the backup trains nothing more and writes it.
+        return None
     print(f"{out_dir} is already trained to {progress['epoch']} epochs; nothing to do. Ask for "
           f"more epochs (received {epochs}) to continue it.")
-    return keras.saving.load_model(final)
+    return model
 
 
 def _new_model(variant, dataset, seed, model_options, strategy, precision, from_preset=None):

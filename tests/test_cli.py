@@ -374,3 +374,21 @@ def test_bad_data_is_one_line_naming_it_and_exit_2_not_a_traceback(
         assert code == 2 and len(lines) == 1, (case, error)
         assert re.search(message, lines[0]), (case, lines[0])
         assert "Traceback" not in error, case
+
+
+def test_a_model_file_older_than_the_backup_is_rewritten_not_taken_as_finished(tmp_path,
+                                                                                capsys):
+    """A longer run cut at an epoch's end leaves a backup newer than model.keras: the
+    rerun writes model.keras from the backup instead of saying "nothing to do"."""
+    run = tmp_path / "run"
+    args = ["train", "dcgan", "--steps-per-epoch", "2", "--batch-size", "16",
+            "--num-samples", "4", "--verbose", "0", "--out", str(run)]
+    assert _main(capsys, *args, "--epochs", "1")[0] == 0
+    stale = (run / "model.keras").read_bytes()  # step 2
+    assert _main(capsys, *args, "--epochs", "2")[0] == 0
+    (run / "model.keras").write_bytes(stale)  # as if cut before writing it
+    code, out, error = _main(capsys, *args, "--epochs", "2")
+    assert code == 0, error
+    assert "nothing to do" not in out
+    model = keras.saving.load_model(run / "model.keras")
+    assert int(model.step_counter.numpy()) == 4

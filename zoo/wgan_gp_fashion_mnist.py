@@ -19,7 +19,7 @@ See zoo/_common.py.
 
 from _common import Recipe, main
 
-RECIPE = Recipe(name="wgan_gp_fashion_mnist", variant="wgan_gp", epochs=20,
+RECIPE = Recipe(name="wgan_gp_fashion_mnist", variant="wgan_gp", epochs=36,
                 model_options={"ema_decay": 0.995, "ema_start": 500},
                 fid_every_n_epochs=1, averages="dropped")
 
