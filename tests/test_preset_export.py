@@ -76,12 +76,19 @@ def test_a_weight_too_large_for_float16_is_stored_unchanged(trained, tmp_path):
                                   np.asarray(kernel))
 
 
+def _export_without_averages(model, path, averages):
+    """`model` exported with `averages` ("in_place" or "dropped") and loaded back: a
+    model that keeps no averages."""
+    kg.presets.export(model, path, weights_dtype="float32", averages=averages)
+    loaded = keras.saving.load_model(path)
+    assert loaded.ema_decay is None and not hasattr(loaded, "generator_ema")
+    return loaded
+
+
 def test_averages_in_place_ship_the_average_as_the_network(trained, tmp_path):
     model, _ = trained
     path = tmp_path / "preset.keras"
-    kg.presets.export(model, path, weights_dtype="float32", averages="in_place")
-    loaded = keras.saving.load_model(path)
-    assert loaded.ema_decay is None and not hasattr(loaded, "generator_ema")
+    loaded = _export_without_averages(model, path, "in_place")
     for got, average in zip(loaded.generator.weights, model.generator_ema.weights):
         np.testing.assert_array_equal(np.asarray(got), np.asarray(average))
     for got, trained_weight in zip(loaded.discriminator.weights,
@@ -94,17 +101,11 @@ def test_averages_in_place_ship_the_average_as_the_network(trained, tmp_path):
     kg.presets.export(model, kept, weights_dtype="float32")
     generator_bytes = 4 * model.generator.count_params()
     assert path.stat().st_size < kept.stat().st_size - 0.5 * generator_bytes
-    plain = kg.DCGAN(filters=8, latent_dim=8, seed=1)
-    with pytest.raises(ValueError, match="needs a model trained with ema_decay"):
-        kg.presets.export(plain, tmp_path / "plain.keras", averages="in_place")
 
 
 def test_averages_dropped_ship_the_trained_networks_alone(trained, tmp_path):
     model, _ = trained
-    path = tmp_path / "preset.keras"
-    kg.presets.export(model, path, weights_dtype="float32", averages="dropped")
-    loaded = keras.saving.load_model(path)
-    assert loaded.ema_decay is None and not hasattr(loaded, "generator_ema")
+    loaded = _export_without_averages(model, tmp_path / "preset.keras", "dropped")
     for name in model.NETWORKS:  # the trained weights, not the averages
         for got, weight in zip(getattr(loaded, name).weights, getattr(model, name).weights):
             np.testing.assert_array_equal(np.asarray(got), np.asarray(weight))
@@ -112,9 +113,15 @@ def test_averages_dropped_ship_the_trained_networks_alone(trained, tmp_path):
                    zip(model.generator.weights, model.generator_ema.weights))
     np.testing.assert_array_equal(loaded.generate(8, seed=0),
                                   model.generate(8, seed=0, use_ema=False))
+
+
+@pytest.mark.parametrize("averages", ["in_place", "dropped"])
+def test_averages_in_place_or_dropped_need_a_model_with_averages(averages, tmp_path):
     plain = kg.DCGAN(filters=8, latent_dim=8, seed=1)
-    with pytest.raises(ValueError, match="needs a model trained with ema_decay"):
-        kg.presets.export(plain, tmp_path / "plain.keras", averages="dropped")
+    with pytest.raises(ValueError, match=f"averages='{averages}' needs a model trained "
+                                         "with ema_decay"):
+        kg.presets.export(plain, tmp_path / "plain.keras", averages=averages)
+    assert not (tmp_path / "plain.keras").exists()
 
 
 @pytest.mark.parametrize("arguments, message", [
