@@ -268,9 +268,11 @@ def run(variant, out_dir, epochs, dataset=None, batch_size=None, seed=0, data_di
         callbacks: further Keras callbacks; they run before `history.csv` is written,
             so what they add to the logs (e.g. `kg.callbacks.FID`) is recorded.
         verbose: Keras's `verbose`.
-        from_preset: str or None. Fine-tuning: start from this preset's networks and
-            optimizer state (`variant.from_preset`) instead of a new model; its image
-            shape must be the dataset's, and `model_options` must be None.
+        from_preset: str or None. Fine-tuning: start from this preset's networks
+            (`variant.from_preset`: fresh optimizers) instead of a new model; its image
+            shape must be the dataset's. `model_options` then change its configuration
+            where they keep the networks' shapes (e.g. add `ema_decay`): the new model
+            holds the preset's networks and averages.
         image_size: `(height, width)` or None: resize the images of a folder to it.
 
     Returns:
@@ -365,14 +367,38 @@ def _new_model(variant, dataset, seed, model_options, strategy, precision, from_
             model.compile()
             return model
         model = variant.from_preset(from_preset)
-    if model_options or tuple(model.image_shape) != image_shape:
+        if tuple(model.image_shape) != image_shape:
+            raise ValueError(
+                f"The preset {from_preset!r} was trained on images of shape "
+                f"{tuple(model.image_shape)} and keeps its networks; the dataset's images "
+                f"have shape {image_shape}. Resize the data to the preset's shape "
+                "(image_size=, --image-size)."
+            )
+        if model_options:
+            model = _with_options(model, model_options, from_preset)
+    return model
+
+
+def _with_options(preset, model_options, name):
+    """A new compiled model of `preset`'s class and configuration, `model_options`
+    changed, holding `preset`'s networks and, where both keep one, their moving
+    averages (an average the preset does not ship starts as a copy of its network).
+    Its step counter starts at 0, so `ema_start` counts the steps of this run."""
+    try:
+        model = type(preset).from_config({**preset.get_config(), **model_options})
+        for network in preset.NETWORKS:
+            getattr(model, network).set_weights(getattr(preset, network).get_weights())
+    except ValueError as error:
         raise ValueError(
-            f"The preset {from_preset!r} was trained on images of shape "
-            f"{tuple(model.image_shape)} and keeps its networks; the dataset's images "
-            f"have shape {image_shape}"
-            + (f" and model options {model_options} were given" if model_options else "")
-            + ". Resize the data to the preset's shape (image_size=, --image-size)."
-        )
+            f"Model options {model_options} do not fit the networks of the preset "
+            f"{name!r} ({error}); from a preset, only options that keep the networks' "
+            "shapes apply (e.g. ema_decay, ema_start, learning rates)."
+        ) from error
+    for network in model.EMA_NETWORKS if model.ema_decay is not None else ():
+        kept = preset.ema_decay is not None
+        source = getattr(preset, f"{network}_ema" if kept else network)
+        getattr(model, f"{network}_ema").set_weights(source.get_weights())
+    model.compile()
     return model
 
 

@@ -103,6 +103,10 @@ def test_constructor_rejects_bad_arguments():
         kg.GAN(generator_loss="wasserstein")
     with pytest.raises(ValueError, match="must be built"):
         kg.DCGAN(generator=keras.Sequential([keras.layers.Dense(4)]))
+    generator = kg.DCGAN(image_shape=(28, 28, 1), latent_dim=100).generator
+    with pytest.raises(ValueError, match=r"takes z of dimension 100, but latent_dim=64\. "
+                       r"Pass latent_dim=100"):
+        kg.DCGAN(image_shape=(28, 28, 1), latent_dim=64, generator=generator)
 
 
 # --------------------------------------------------------------- bad input, before training

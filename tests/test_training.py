@@ -357,3 +357,41 @@ def test_temporaries_of_a_killed_run_are_removed_by_the_next_run(tmp_path):
     kg.training.run("gan", tmp_path, epochs=1, dataset="fashion_mnist", batch_size=16,
                     steps_per_epoch=2, num_samples=4, verbose=0)
     assert [p.name for p in tmp_path.rglob("*partial*")] == ["notes.partial.txt"]
+
+
+def _max_distance(a, b):  # batch-norm statistics left out: they move faster
+    return max(float(np.abs(x - y).max()) for x, y in zip(a.weights, b.weights)
+               if "moving_" not in x.path)
+
+
+def test_a_run_from_a_preset_takes_options_that_keep_its_networks(tmp_path):
+    # dcgan_fashion_mnist ships its generator and the generator's moving average.
+    preset = kg.DCGAN.from_preset("dcgan_fashion_mnist", compile=False)
+    assert _max_distance(preset.generator_ema, preset.generator) > 1e-2
+    options = dict(dataset="fashion_mnist", batch_size=16, steps_per_epoch=2, num_samples=4,
+                   verbose=0, from_preset="dcgan_fashion_mnist")
+    model = kg.training.run("dcgan", tmp_path / "kept", epochs=1, **options,
+                            model_options={"ema_decay": 0.99, "ema_start": 0})
+    assert (model.ema_decay, model.ema_start, int(model.step_counter.numpy())) == (0.99, 0, 2)
+    # The preset's average carried on (two steps at 0.99 move it by ~2% of the way to
+    # the generator), its networks kept (Adam moves a weight by ~2e-4 a step).
+    assert _max_distance(model.generator_ema, preset.generator_ema) < 2e-3
+    assert 0 < _max_distance(model.generator, preset.generator) < 1e-3
+    assert 0 < _max_distance(model.discriminator, preset.discriminator) < 1e-3
+
+    # A preset shipped without an average: the new one starts as its generator.
+    bare = kg.WGANGP.from_preset("wgan_gp_fashion_mnist", compile=False)
+    assert bare.ema_decay is None
+    model = kg.training.run("wgan_gp", tmp_path / "added", epochs=1,
+                            **dict(options, from_preset="wgan_gp_fashion_mnist",
+                                   batch_size=20),
+                            model_options={"ema_decay": 0.999, "ema_start": 0})
+    assert _max_distance(model.generator_ema, bare.generator) < 1e-3
+    assert 0 < _max_distance(model.generator, bare.generator) < 1e-3
+    reloaded = keras.saving.load_model(tmp_path / "added" / "model.keras")
+    assert reloaded.ema_decay == 0.999
+
+    with pytest.raises(ValueError, match=r"do not fit the networks of the preset "
+                       r"'dcgan_fashion_mnist'.*only options that keep the networks' shapes"):
+        kg.training.run("dcgan", tmp_path / "wider", epochs=1, **options,
+                        model_options={"latent_dim": 64})

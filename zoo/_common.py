@@ -75,6 +75,9 @@ class Recipe:
             trained generator's FID is then measured on the model in memory) or
             `"dropped"` (only the trained networks: for a run whose average measured
             worse; the average's FID is then measured on the model in memory).
+        continue_options: dict, model options changed when the run starts from a
+            preset (`--continue-from`; e.g. a moving average the preset was shipped
+            without); the preset keeps the rest of its configuration.
     """
 
     name: str
@@ -89,6 +92,7 @@ class Recipe:
     fid_every_n_epochs: int = None
     measures: tuple = ()
     averages: str = "kept"
+    continue_options: dict = dataclasses.field(default_factory=dict)
 
     def model_class(self):
         import keras_gans as kg
@@ -209,7 +213,8 @@ def train(recipe, epochs, out, steps_per_epoch=None, verbose=2, continue_from=No
     """Trains the recipe's model under `out` (resuming a run there); returns it.
 
     `continue_from`: a preset (name or file) to start from instead of a new model; it
-    keeps its own configuration (the recipe's `model_options` are not applied)."""
+    keeps its own configuration but for the recipe's `continue_options` (the
+    recipe's `model_options` are not applied)."""
     import keras_gans as kg
 
     measures = []
@@ -227,7 +232,8 @@ def train(recipe, epochs, out, steps_per_epoch=None, verbose=2, continue_from=No
     return kg.training.run(
         recipe.model_class(), out, epochs, dataset=recipe.dataset,
         batch_size=recipe.batch(), seed=recipe.seed,
-        model_options=None if continue_from else recipe.model_options,
+        model_options=(recipe.continue_options or None) if continue_from
+        else recipe.model_options,
         steps_per_epoch=steps_per_epoch, callbacks=measures, verbose=verbose,
         from_preset=continue_from,
     )

@@ -9,7 +9,8 @@ z ~ N(0, I) of 100, seed 0. An epoch is 187 generator updates. See zoo/_common.p
 
 from _common import Recipe, main
 
-RECIPE = Recipe(name="wgan_fashion_mnist", variant="wgan", epochs=10)
+RECIPE = Recipe(name="wgan_fashion_mnist", variant="wgan", epochs=10,
+                fid_every_n_epochs=1, continue_options={"ema_decay": 0.999})
 
 if __name__ == "__main__":
     main(RECIPE)

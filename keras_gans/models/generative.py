@@ -49,6 +49,17 @@ class GANModel(AdversarialModel):
         self.latent_dim = int(latent_dim)
         self.latent_distribution = self.LATENT_DISTRIBUTION
 
+    def _finish_init(self):
+        super()._finish_init()
+        inputs = getattr(self.generator, "inputs", None) or ()
+        width = inputs[0].shape[-1] if inputs else None  # z is the first input
+        if width is not None and width != self.latent_dim:
+            raise ValueError(
+                f"The generator takes z of dimension {width}, but latent_dim="
+                f"{self.latent_dim}. Pass latent_dim={width}, or a generator whose "
+                f"input z has dimension {self.latent_dim}."
+            )
+
     def get_config(self):
         config = super().get_config()
         config["latent_dim"] = self.latent_dim
