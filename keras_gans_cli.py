@@ -103,7 +103,8 @@ def _add_train(commands):
                        help="resize the images of a folder to this size")
     train.add_argument("--from-preset", default=None, metavar="PRESET",
                        help="fine-tune: start from this preset's weights (a name of "
-                       "`keras-gans presets` or hf://owner/repo) instead of a new model")
+                       "`keras-gans presets`, hf://owner/repo, or a .keras file such as "
+                       "a run's checkpoints/last.keras) instead of a new model")
     train.add_argument("--data-dir", default=None,
                        help="directory with the IDX files of fashion_mnist or mnist")
     train.add_argument("--epochs", type=int, default=20, help="epochs of the whole run")

@@ -65,7 +65,8 @@ def _check_train_flags(args, variant):
     if args.from_preset:
         from keras_gans import presets
 
-        if not args.from_preset.startswith(presets.HUB_PREFIX):
+        if not (args.from_preset.startswith(presets.HUB_PREFIX)
+                or os.path.isfile(args.from_preset)):
             presets.get(args.from_preset)  # an unknown name: the list of presets, now
 
 

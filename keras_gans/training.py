@@ -269,7 +269,8 @@ def run(variant, out_dir, epochs, dataset=None, batch_size=None, seed=0, data_di
             so what they add to the logs (e.g. `kg.callbacks.FID`) is recorded.
         verbose: Keras's `verbose`.
         from_preset: str or None. Fine-tuning: start from this preset's networks
-            (`variant.from_preset`: fresh optimizers) instead of a new model; its image
+            (`variant.from_preset`: fresh optimizers; or a `.keras` file's, with
+            the optimizer state it holds) instead of a new model; its image
             shape must be the dataset's. `model_options` then change its configuration
             where they keep the networks' shapes (e.g. add `ema_decay`): the new model
             holds the preset's networks and averages.
@@ -366,7 +367,7 @@ def _new_model(variant, dataset, seed, model_options, strategy, precision, from_
             model = variant(image_shape=image_shape, seed=seed, **(model_options or {}))
             model.compile()
             return model
-        model = variant.from_preset(from_preset)
+        model = _start_from(variant, from_preset)
         if tuple(model.image_shape) != image_shape:
             raise ValueError(
                 f"The preset {from_preset!r} was trained on images of shape "
@@ -376,6 +377,23 @@ def _new_model(variant, dataset, seed, model_options, strategy, precision, from_
             )
         if model_options:
             model = _with_options(model, model_options, from_preset)
+    return model
+
+
+def _start_from(variant, from_preset):
+    """Preset `from_preset` (a name, a hub address, or a `.keras` file of a run, e.g.
+    its `checkpoints/last.keras`) as a compiled `variant`."""
+    if not os.path.isfile(from_preset):
+        return variant.from_preset(from_preset)
+    try:
+        model = keras.saving.load_model(from_preset)
+    except Exception as error:  # noqa: BLE001 - any unreadable file: say which
+        raise ValueError(f"Cannot load {from_preset!r} to start from: {error}") from error
+    if not isinstance(model, variant):
+        raise ValueError(f"{from_preset!r} holds a {type(model).__name__}, not a "
+                         f"{variant.__name__}; train variant {model.VARIANT!r} from it.")
+    if not model.compiled:
+        model.compile()
     return model
 
 

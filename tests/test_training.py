@@ -395,3 +395,22 @@ def test_a_run_from_a_preset_takes_options_that_keep_its_networks(tmp_path):
                        r"'dcgan_fashion_mnist'.*only options that keep the networks' shapes"):
         kg.training.run("dcgan", tmp_path / "wider", epochs=1, **options,
                         model_options={"latent_dim": 64})
+
+
+def test_a_run_starts_from_a_keras_file_of_another_run(tmp_path):
+    options = dict(dataset="fashion_mnist", batch_size=16, steps_per_epoch=2, num_samples=4,
+                   verbose=0)
+    first = kg.training.run("gan", tmp_path / "first", epochs=1, **options)
+    last = tmp_path / "first" / "checkpoints" / "last.keras"
+    model = kg.training.run("gan", tmp_path / "second", epochs=1, from_preset=str(last),
+                            model_options={"ema_decay": 0.99, "ema_start": 1}, **options)
+    assert int(model.step_counter.numpy()) == 2  # a new run on the file's networks
+    assert 0 < _max_distance(model.generator, first.generator) < 1e-2
+    assert _max_distance(model.generator_ema, first.generator) < 1e-2
+    with pytest.raises(ValueError, match=r"holds a GAN, not a DCGAN; train variant 'gan'"):
+        kg.training.run("dcgan", tmp_path / "third", epochs=1, from_preset=str(last),
+                        **options)
+    (tmp_path / "broken.keras").write_bytes(b"not a zip")
+    with pytest.raises(ValueError, match=r"Cannot load '.*broken\.keras' to start from"):
+        kg.training.run("gan", tmp_path / "fourth", epochs=1,
+                        from_preset=str(tmp_path / "broken.keras"), **options)

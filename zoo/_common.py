@@ -118,7 +118,8 @@ def _parse(recipe, argv):
     parser.add_argument("--num-eval-samples", type=int, default=recipe.num_eval_samples)
     parser.add_argument("--continue-from", default=None, metavar="PRESET",
                         help="start from this preset's networks and averages (a preset "
-                        "name; fresh optimizers) instead of new ones: a further "
+                        "name, fresh optimizers; or a run's .keras file) instead of new "
+                        "ones: a further "
                         "--epochs N of training on top of it")
     parser.add_argument("--verbose", type=int, default=2, choices=(0, 1, 2))
     parser.add_argument("--install", action="store_true",

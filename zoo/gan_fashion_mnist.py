@@ -19,7 +19,8 @@ from _common import Recipe, main
 
 RECIPE = Recipe(name="gan_fashion_mnist", variant="gan", epochs=40,
                 model_options={"ema_decay": 0.999, "ema_start": 1000},
-                fid_every_n_epochs=1, averages="in_place")
+                fid_every_n_epochs=1, averages="in_place",
+                continue_options={"ema_decay": 0.999, "ema_start": 0})
 
 if __name__ == "__main__":
     main(RECIPE)

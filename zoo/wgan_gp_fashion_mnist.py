@@ -21,7 +21,8 @@ from _common import Recipe, main
 
 RECIPE = Recipe(name="wgan_gp_fashion_mnist", variant="wgan_gp", epochs=36,
                 model_options={"ema_decay": 0.995, "ema_start": 500},
-                fid_every_n_epochs=1, averages="dropped")
+                fid_every_n_epochs=1, averages="dropped",
+                continue_options={"ema_decay": 0.999, "ema_start": 0})
 
 if __name__ == "__main__":
     main(RECIPE)
