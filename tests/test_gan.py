@@ -2,6 +2,7 @@
 
 import keras
 import numpy as np
+import pytest
 import tensorflow as tf
 from conftest import assert_step_matches, clone, sgd_step
 
@@ -71,3 +72,37 @@ def test_train_step_is_algorithm_1_with_fresh_noise_for_the_generator(fashion_im
     assert int(model.step_counter.numpy()) == 1
     assert_step_matches(generator, g, starts[0])
     assert_step_matches(discriminator, d, starts[1])
+
+
+def test_default_sgd_ramps_the_momentum_as_the_papers_code():
+    model = kg.GAN(seed=0)
+    model.compile()
+    optimizer = model.generator_optimizer
+    assert isinstance(optimizer, kg.models.schedules.RampedMomentumSGD)
+    expected = {0: 0.5, 500: 0.5, 62_750: 0.6, 125_000: 0.7, 300_000: 0.7}
+    for step, momentum in expected.items():
+        optimizer.iterations.assign(step)
+        assert np.isclose(float(optimizer.current_momentum()), momentum, atol=1e-6)
+    np.testing.assert_allclose(float(optimizer.learning_rate), 0.1 / 1.000004 ** 300_000,  # float32
+                               rtol=5e-3)
+    restored = kg.models.schedules.RampedMomentumSGD.from_config(optimizer.get_config())
+    assert (restored.final_momentum, restored.ramp_start, restored.ramp_end) == (0.7, 500,
+                                                                               125_000)
+
+
+def test_ramped_momentum_update_is_the_momentum_formula():
+    optimizer = kg.models.schedules.RampedMomentumSGD(0.1, momentum=0.5, final_momentum=0.9,
+                                                      ramp_start=1, ramp_end=3)
+    w = keras.Variable(np.array([1.0, -2.0], "float32"))
+    optimizer.build([w])
+    expected, velocity = np.array([1.0, -2.0]), np.zeros(2)
+    for step, gradient in enumerate([[1.0, 1.0], [0.5, -1.0], [2.0, 0.0], [1.0, 1.0]]):
+        momentum = 0.5 + 0.4 * min(max((step - 1) / 2, 0.0), 1.0)  # 0.5, 0.5, 0.7, 0.9
+        velocity = momentum * velocity - 0.1 * np.array(gradient)
+        expected = expected + velocity
+        optimizer.apply_gradients([(tf.constant(gradient, "float32"), w)])
+        np.testing.assert_allclose(w.numpy(), expected, rtol=1e-6)
+    with pytest.raises(ValueError, match="ramp_start < ramp_end"):
+        kg.models.schedules.RampedMomentumSGD(0.1, ramp_start=5, ramp_end=5)
+    with pytest.raises(ValueError, match="no Nesterov variant"):
+        kg.models.schedules.RampedMomentumSGD(0.1, nesterov=True)

@@ -17,7 +17,7 @@ from keras_gans.models.checks import (
     fresh_seed,
     is_positive_int,
 )
-from keras_gans.models.gan import GAN
+from keras_gans.models.gan import GAN, paper_sgd
 from keras_gans.models.generative import check_latent_dim
 
 ARCHITECTURES = ("dcgan", "mlp")
@@ -58,9 +58,10 @@ class CGAN(GAN):
       240 x 5 pieces, y -> maxout 50 x 5, joined -> maxout 240 x 4 -> logit; dropout
       0.5; z ~ U[0, 1]^100 ("drawn from a uniform distribution within the unit
       hypercube"); SGD with learning rate 0.1 decayed by a factor 1.00004 per step and
-      momentum 0.5, minibatch 100. The paper also raises the momentum to 0.7 and
-      floors the rate at 1e-6 (after ~288k steps); Keras's SGD keeps 0.5 and ours
-      does not floor.
+      momentum "increased up to 0.7" from 0.5, minibatch 100. The paper gives no
+      schedule for the momentum: ours is the GAN paper code's (`kg.GAN`: linear over
+      updates 500 to 125,000, `kg.models.schedules.RampedMomentumSGD`). The paper
+      also floors the rate at 1e-6 (after ~288k steps); ours does not floor.
 
     Every option of `kg.GAN`'s step carries over (`loss=`, `real_label=`,
     `discriminator_normalization=`, `shared_generator_pass=`): CGAN overrides only
@@ -158,10 +159,7 @@ class CGAN(GAN):
 
     def default_optimizer(self):
         if self.architecture == "mlp":
-            learning_rate = keras.optimizers.schedules.ExponentialDecay(
-                0.1, decay_steps=1, decay_rate=1 / 1.00004
-            )
-            return keras.optimizers.SGD(learning_rate, momentum=0.5)
+            return paper_sgd(decay_per_step=1.00004)
         return keras.optimizers.Adam(2e-4, beta_1=0.5)
 
     def get_config(self):
