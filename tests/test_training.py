@@ -380,10 +380,10 @@ def test_a_run_from_a_preset_takes_options_that_keep_its_networks(tmp_path):
     assert 0 < _max_distance(model.discriminator, preset.discriminator) < 1e-3
 
     # A preset shipped without an average: the new one starts as its generator.
-    bare = kg.WGANGP.from_preset("wgan_gp_fashion_mnist", compile=False)
+    bare = kg.WGAN.from_preset("wgan_fashion_mnist", compile=False)
     assert bare.ema_decay is None
-    model = kg.training.run("wgan_gp", tmp_path / "added", epochs=1,
-                            **dict(options, from_preset="wgan_gp_fashion_mnist",
+    model = kg.training.run("wgan", tmp_path / "added", epochs=1,
+                            **dict(options, from_preset="wgan_fashion_mnist",
                                    batch_size=20),
                             model_options={"ema_decay": 0.999, "ema_start": 0})
     assert _max_distance(model.generator_ema, bare.generator) < 1e-3
