@@ -62,10 +62,11 @@ def without_autotune(dataset):
 
     Deleting an iterator of an autotuned dataset waits, at no CPU, until the tuning
     thread's next wake-up: its rounds come 10 ms, 20 ms, ... apart, doubling up to
-    2.56 s, and cancelling the iterator did not wake it (TensorFlow 2.21, seen in
+    60 s, and cancelling the iterator did not wake it (TensorFlow 2.21, seen in
     `RootDataset::Iterator::~Iterator`). `fit` deletes its iterator at
-    its end and, without `steps_per_epoch`, at every epoch's end, so each paid
-    0-10 s idle (docs/performance.md). Without autotuning there is no such thread,
+    its end and, without `steps_per_epoch`, at every epoch's end, so each paid up to
+    10 s idle here, up to 60 s in principle (docs/performance.md). Without
+    autotuning there is no such thread,
     and a parallel map with `AUTOTUNE` runs as many calls at once as there are
     cores, which keeps these pipelines far ahead of a train step. A dataset whose
     options enable autotuning keeps it.
