@@ -53,6 +53,42 @@ def test_discriminator_uses_both_the_image_and_the_code(discriminator_type, arch
         assert np.all(x_changed[:, 0] != scores[:, 0])
 
 
+@pytest.mark.parametrize("architecture, dropout_layers", [("mlp", 3), ("dcgan", 5)])
+def test_discriminator_dropout_drops_in_training_only_and_round_trips(
+        architecture, dropout_layers, fashion_images, tmp_path):
+    options = dict(seed=0, architecture=architecture, filters=8, **SMALL)
+    plain = kg.BiGAN(**options)
+    model = kg.BiGAN(discriminator_dropout=0.2, **options)
+    layers = [layer for layer in model.discriminator.layers
+              if isinstance(layer, kg.models.layers.StatelessDropout)]
+    # After each hidden layer (2 convolutions with "dcgan", 2 dense) and on z.
+    assert len(layers) == dropout_layers and {layer.rate for layer in layers} == {0.2}
+    # The same initial weights as without dropout: the masks have their own seeds.
+    for with_dropout, without in zip(model.discriminator.trainable_weights,
+                                     plain.discriminator.trainable_weights):
+        np.testing.assert_array_equal(np.asarray(with_dropout), np.asarray(without))
+    x = fashion_images[:16]
+    z = np.random.default_rng(0).uniform(-1, 1, (16, 50)).astype("float32")
+    # Inference: no dropout, the same scores as the plain D.
+    np.testing.assert_allclose(model.score(x, z), plain.score(x, z), rtol=1e-6, atol=1e-6)
+    # Training: a new mask per call, none equal to the plain D's scores.
+    first, second = (np.asarray(model.discriminator([x, z], training=True)) for _ in "ab")
+    assert not np.allclose(first, second)
+    assert not np.allclose(first, plain.score(x, z))
+    path = str(tmp_path / "bigan.keras")
+    model.save(path)
+    loaded = keras.saving.load_model(path)
+    assert loaded.discriminator_dropout == 0.2
+    assert sum(isinstance(layer, kg.models.layers.StatelessDropout)
+               for layer in loaded.discriminator.layers) == dropout_layers
+    np.testing.assert_allclose(loaded.score(x, z), model.score(x, z), rtol=1e-6, atol=1e-6)
+    with pytest.raises(ValueError, match="discriminator_dropout"):
+        kg.BiGAN(discriminator_dropout=1.0)
+    # A D without that dropout (yours, or a preset's under changed options) is refused.
+    with pytest.raises(ValueError, match="no dropout layers"):
+        kg.BiGAN(discriminator=plain.discriminator, discriminator_dropout=0.2, **options)
+
+
 def test_losses_are_the_papers():
     real = np.array([[0.3], [-1.2]], "float32")  # D's logits on (x, E(x))
     fake = np.array([[2.0], [-0.5]], "float32")  # and on (G(z), z)

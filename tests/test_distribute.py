@@ -48,6 +48,11 @@ def test_two_replicas_match_one_device_with_each_stabiliser(case):
     harness.run_replica_test(harness.VARIANTS[name], options)
 
 
+def test_two_replicas_match_one_device_with_bigans_discriminator_dropout():
+    # The masks are drawn for the global batch: N replicas drop what one device would.
+    harness.run_replica_test(harness.VARIANTS["bigan"], {"discriminator_dropout": 0.2})
+
+
 def test_stateless_dropout_is_reproducible_and_unbiased():
     layer = kg.models.layers.StatelessDropout(0.5, seed=3)
     ones = np.ones((64, 256), "float32")

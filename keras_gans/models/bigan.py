@@ -12,6 +12,7 @@ from keras_gans.models.bigan_networks import (
     ARCHITECTURES,
     DISCRIMINATOR_TYPES,
     HIDDEN_UNITS,
+    check_discriminator_dropout,
     default_builders,
 )
 from keras_gans.models.checks import check_choice, check_image_shape, check_seed
@@ -60,6 +61,13 @@ class BiGAN(GANModel):
         discriminator_type: `"bigan"` (default, one joint logit) or `"bigbigan"`.
         units: int, defaults to 1024. Width of the default MLPs (with `"dcgan"`:
             of D's layers after the pair is joined).
+        discriminator_dropout: float in [0, 1), defaults to 0 (none, as the BiGAN
+            paper). ALI's dropout in the default D (Dumoulin et al. 2017, appendix A,
+            0.2 there): after each of D's hidden layers and on z, with masks that are
+            saved and exact under tf.distribute (`kg.models.layers.StatelessDropout`).
+            Beyond the BiGAN paper; on Fashion-MNIST it let the encoder learn more
+            (docs/variants.md). With a `discriminator=` (as when a file loads), that
+            D must hold such dropout layers of this rate.
         filters: int, defaults to 64. With `"dcgan"`: as kg.DCGAN's `filters`.
         generator: optional `keras.Model` from `(batch, latent_dim)` to images in [-1, 1].
         encoder: optional `keras.Model` from images to `(batch, latent_dim)`.
@@ -106,6 +114,7 @@ class BiGAN(GANModel):
         discriminator_type="bigan",
         units=HIDDEN_UNITS,
         filters=64,
+        discriminator_dropout=0.0,
         generator=None,
         encoder=None,
         discriminator=None,
@@ -119,6 +128,10 @@ class BiGAN(GANModel):
         check_choice("architecture", architecture, ARCHITECTURES)
         check_choice("discriminator_type", discriminator_type, DISCRIMINATOR_TYPES)
         units, filters = int(units), int(filters)
+        discriminator_dropout = float(discriminator_dropout)
+        if not 0 <= discriminator_dropout < 1:
+            raise ValueError("`discriminator_dropout` must be in [0, 1) (0 = none; ALI "
+                             f"uses 0.2). Received: {discriminator_dropout}")
         if loss is None:  # BigBiGAN's paper uses the hinge loss
             loss = "hinge" if discriminator_type == "bigbigan" else "non_saturating"
         super().__init__(image_shape=image_shape, latent_dim=latent_dim, seed=seed,
@@ -128,11 +141,15 @@ class BiGAN(GANModel):
         self.discriminator_type = discriminator_type
         self.units = units
         self.filters = filters
+        self.discriminator_dropout = discriminator_dropout
         # === Layers ===
         builders = default_builders(image_shape, latent_dim, architecture,
-                                    discriminator_type, units, filters, seed)
+                                    discriminator_type, units, filters, seed,
+                                    discriminator_dropout)
         self.generator = generator or builders["generator"]()
         self.encoder = encoder or builders["encoder"]()
+        if discriminator is not None and discriminator_dropout:
+            check_discriminator_dropout(discriminator, discriminator_dropout)
         self.discriminator = self.normalize_discriminator(
             discriminator or builders["discriminator"]())
         self._finish_init()
@@ -143,7 +160,8 @@ class BiGAN(GANModel):
     def get_config(self):
         config = super().get_config()
         config.update(architecture=self.architecture, discriminator_type=self.discriminator_type,
-                      units=self.units, filters=self.filters)
+                      units=self.units, filters=self.filters,
+                      discriminator_dropout=self.discriminator_dropout)
         return config
 
     # ------------------------------------------------------------------ losses

@@ -13,7 +13,7 @@ from keras_gans.models.dcgan import (
     build_dcgan_generator,
     dcgan_image_features,
 )
-from keras_gans.models.layers import LayerSeeds, batch_norm
+from keras_gans.models.layers import LayerSeeds, StatelessDropout, batch_norm
 
 ARCHITECTURES = ("mlp", "dcgan")
 DISCRIMINATOR_TYPES = ("bigan", "bigbigan")
@@ -49,50 +49,79 @@ def build_mlp_generator(image_shape, latent_dim, units=HIDDEN_UNITS, seed=None):
     return keras.Model(z, images, name="generator")
 
 
-def _mlp(x, units, seeds, depth=2):
+def _mlp(x, units, seeds, depth=2, drop=None):
     for _ in range(depth):
         x = layers.LeakyReLU(0.2)(layers.Dense(units, kernel_initializer=seeds.normal(0.02))(x))
+        x = drop(x) if drop else x
     return x
 
 
-def _image_features(images, architecture, filters, seeds):
+def _dropout(rate, seed):
+    """ALI's dropout in D (Dumoulin et al. 2017, appendix A): a function that puts a
+    `StatelessDropout(rate)` (exact under tf.distribute, saved masks counter) after a
+    layer, or None for `rate=0`. Its mask seeds come from their own stream, so the
+    initial weights are those of the same D without dropout."""
+    if not rate:
+        return None
+    seeds = LayerSeeds(None if seed is None else (seed, 1))
+    return lambda x: StatelessDropout(rate, seed=seeds())(x)
+
+
+def check_discriminator_dropout(discriminator, rate):
+    """`ValueError` unless `discriminator` holds `_dropout`'s layers of `rate`."""
+    rates = {layer.rate for layer in discriminator.layers
+             if isinstance(layer, StatelessDropout)}
+    if rates != {rate}:
+        raise ValueError(
+            f"discriminator_dropout={rate}, but the discriminator passed in has "
+            f"{'dropout of rate ' + str(sorted(rates)) if rates else 'no dropout layers'}. "
+            "The option builds ALI's dropout into the default discriminator: leave out "
+            "`discriminator=` to get it, or pass discriminator_dropout=0 with your own D "
+            "(a preset's D keeps its layers: its dropout cannot be changed by options).")
+
+
+def _image_features(images, architecture, filters, seeds, drop=None):
     """What D sees of x before the pair is joined: the pixels (`"mlp"`), or the DCGAN
     trunk without normalization (`"dcgan"`: D sees batches of real pairs and of
     generated pairs separately, and batch statistics would tell them apart)."""
     if architecture == "dcgan":
-        return dcgan_image_features(images, filters, seeds, normalization=None)
+        return dcgan_image_features(images, filters, seeds, normalization=None, after=drop)
     return layers.Flatten()(images)
 
 
 def build_joint_discriminator(image_shape, latent_dim, units=HIDDEN_UNITS, seed=None,
-                              architecture="mlp", filters=64):
+                              architecture="mlp", filters=64, dropout=0.0):
     """BiGAN's D(x, z) (section 3): x's features (`_image_features`) joined to z, then
     an MLP of two hidden layers of `units` (leaky ReLU 0.2) and one logit, in float32.
-    No batch norm, for the reason `_image_features` gives."""
-    seeds = LayerSeeds(seed)
+    No batch norm, for the reason `_image_features` gives. `dropout`: ALI's dropout
+    after every hidden layer and on z (`_dropout`; 0 = none, the BiGAN paper's D)."""
+    seeds, drop = LayerSeeds(seed), _dropout(dropout, seed)
     images = keras.Input(image_shape, name="images")
     z = keras.Input((latent_dim,), name="z")
-    x = layers.Concatenate()([_image_features(images, architecture, filters, seeds), z])
+    x = layers.Concatenate()([_image_features(images, architecture, filters, seeds, drop),
+                              drop(z) if drop else z])
     logits = layers.Dense(1, kernel_initializer=seeds.normal(0.02), dtype="float32")(
-        _mlp(x, units, seeds)
+        _mlp(x, units, seeds, drop=drop)
     )
     return keras.Model([images, z], logits, name="discriminator")
 
 
 def build_bigbigan_discriminator(image_shape, latent_dim, units=HIDDEN_UNITS, seed=None,
-                                 architecture="mlp", filters=64):
+                                 architecture="mlp", filters=64, dropout=0.0):
     """BigBiGAN's D (Donahue & Simonyan 2019, section 2 and Figure 1): F(x) and H(z)
     embed each input on its own; s_x = linear(F(x)) and s_z = linear(H(z)) are the
     unary scores, s_xz = J(F(x), H(z)) the joint one. Returns `(batch, 3)` scores
     [s_x, s_z, s_xz], which the loss sums. Here F is `_image_features` followed by an
     MLP of two hidden layers of `units`, H and J are such MLPs (the paper's are a
-    RevNet and MLPs at ImageNet scale)."""
-    seeds = LayerSeeds(seed)
+    RevNet and MLPs at ImageNet scale). `dropout` as in `build_joint_discriminator`."""
+    seeds, drop = LayerSeeds(seed), _dropout(dropout, seed)
     images = keras.Input(image_shape, name="images")
     z = keras.Input((latent_dim,), name="z")
-    image_features = _mlp(_image_features(images, architecture, filters, seeds), units, seeds)
-    latent_features = _mlp(z, units, seeds)
-    joint = _mlp(layers.Concatenate()([image_features, latent_features]), units, seeds)
+    image_features = _mlp(_image_features(images, architecture, filters, seeds, drop), units,
+                          seeds, drop=drop)
+    latent_features = _mlp(drop(z) if drop else z, units, seeds, drop=drop)
+    joint = _mlp(layers.Concatenate()([image_features, latent_features]), units, seeds,
+                 drop=drop)
 
     def score(x):
         return layers.Dense(1, kernel_initializer=seeds.normal(0.02), dtype="float32")(x)
@@ -104,7 +133,7 @@ def build_bigbigan_discriminator(image_shape, latent_dim, units=HIDDEN_UNITS, se
 
 
 def default_builders(image_shape, latent_dim, architecture, discriminator_type, units,
-                     filters, seed):
+                     filters, seed, discriminator_dropout=0.0):
     """How to build each default network of a `kg.BiGAN`: `{name: builder}`, each
     builder a function of no argument (only the networks the user did not pass are
     built).
@@ -132,6 +161,7 @@ def default_builders(image_shape, latent_dim, architecture, discriminator_type, 
         build = (build_bigbigan_discriminator if discriminator_type == "bigbigan"
                  else build_joint_discriminator)
         return build(image_shape, latent_dim, units, seed=seed + 2,
-                     architecture=architecture, filters=filters)
+                     architecture=architecture, filters=filters,
+                     dropout=discriminator_dropout)
 
     return {"generator": generator, "encoder": encoder, "discriminator": discriminator}

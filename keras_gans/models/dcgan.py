@@ -76,7 +76,7 @@ def build_dcgan_generator(image_shape, latent_dim, filters=64, seed=None):
     return keras.Model(z, images, name="generator")
 
 
-def dcgan_image_features(images, filters, seeds, normalization=batch_norm):
+def dcgan_image_features(images, filters, seeds, normalization=batch_norm, after=None):
     """The DCGAN discriminator's trunk (section 3) on `images`: strided convolutions
     (no pooling) and LeakyReLU(0.2), the last feature map flattened.
 
@@ -84,7 +84,8 @@ def dcgan_image_features(images, filters, seeds, normalization=batch_norm):
     normalization ("not applying batchnorm to the discriminator input layer").
     `normalization` builds the layer after each convolution but the first (batch norm,
     WGAN-GP's layer norm, or None for none); a learned offset after a convolution
-    makes its bias redundant. `seeds` is the network's `LayerSeeds`.
+    makes its bias redundant. `seeds` is the network's `LayerSeeds`. `after`: an
+    optional function applied to each activation (BiGAN's optional dropout).
     """
     steps = num_resolution_steps(*images.shape[1:3])
     x = images
@@ -101,6 +102,8 @@ def dcgan_image_features(images, filters, seeds, normalization=batch_norm):
         if normalized:
             x = normalization()(x)
         x = layers.LeakyReLU(0.2)(x)
+        if after is not None:
+            x = after(x)
     return layers.Flatten()(x)
 
 
