@@ -6,6 +6,7 @@ import subprocess
 import sys
 
 import keras
+import pytest
 
 import keras_gans as kg
 from keras_gans.io_utils import sha256_of
@@ -45,3 +46,31 @@ def test_a_preset_script_writes_a_verified_file_metrics_and_grid(tmp_path):
     again = _run("gan_fashion_mnist.py", out)
     assert again["train_seconds"] == metrics["train_seconds"]
     assert again["evaluation"]["fid"] == metrics["evaluation"]["fid"]
+
+
+def test_option_adds_to_the_options_the_run_uses_and_rejects_what_is_not_key_value(
+        capsys):
+    sys.path.insert(0, ZOO)
+    try:
+        import _common
+    finally:
+        sys.path.remove(ZOO)
+    recipe = _common.Recipe(name="bigan_fashion_mnist", variant="bigan", epochs=1,
+                            model_options={"units": 256},
+                            continue_options={"ema_decay": 0.999})
+    args = _common._parse(recipe, ["--option", "discriminator_dropout=0.2",
+                                   "--option", "architecture=dcgan"])
+    assert args.option == [("discriminator_dropout", 0.2), ("architecture", "dcgan")]
+    new = _common._with_options(recipe, args.option, continuing=None)
+    assert new.model_options == {"units": 256, "discriminator_dropout": 0.2,
+                                 "architecture": "dcgan"}
+    assert new.continue_options == {"ema_decay": 0.999}
+    assert recipe.model_options == {"units": 256}  # the recipe itself is untouched
+    continued = _common._with_options(recipe, args.option[:1], continuing="preset")
+    assert continued.continue_options == {"ema_decay": 0.999, "discriminator_dropout": 0.2}
+    assert continued.model_options == {"units": 256}
+    assert _common._with_options(recipe, [], continuing=None) is recipe
+    for bad in ("discriminator_dropout0.2", "=0.2", "not a name=1"):
+        with pytest.raises(SystemExit):
+            _common._parse(recipe, ["--option", bad])
+        assert "KEY=VALUE" in capsys.readouterr().err

@@ -11,7 +11,7 @@ if __name__ == "__main__":
     main(RECIPE)
 ```
 
-`python zoo/<preset>.py [--epochs N --out DIR]` then writes, under DIR (default
+`python zoo/<preset>.py [--epochs N --out DIR --option KEY=VALUE]` then writes, under DIR (default
 `runs/zoo/<preset>`):
 
 - `backup/`, `samples/epoch_NNNN.png`, `logs/`, `history.csv`, `checkpoints/last.keras`,
@@ -121,11 +121,36 @@ def _parse(recipe, argv):
                         "name, fresh optimizers; or a run's .keras file) instead of new "
                         "ones: a further "
                         "--epochs N of training on top of it")
+    parser.add_argument("--option", action="append", default=[], type=_option,
+                        metavar="KEY=VALUE",
+                        help="a model option on top of the recipe's (its "
+                        "continue_options with --continue-from), VALUE read as JSON: "
+                        "--option discriminator_dropout=0.2; repeatable")
     parser.add_argument("--verbose", type=int, default=2, choices=(0, 1, 2))
     parser.add_argument("--install", action="store_true",
                         help="copy the .keras file into keras_gans/presets/files/ and "
                         "print the entry for keras_gans/presets/<variant>_presets.py")
     return parser.parse_args(argv)
+
+
+def _option(text):
+    """`KEY=VALUE` of `--option` as (key, value), VALUE parsed as JSON if it is."""
+    key, equals, value = text.partition("=")
+    if not equals or not key.isidentifier():
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not KEY=VALUE; write e.g. --option discriminator_dropout=0.2")
+    try:
+        return key, json.loads(value)
+    except json.JSONDecodeError:
+        return key, value  # a plain string: --option architecture=dcgan
+
+
+def _with_options(recipe, options, continuing):
+    """The recipe with `--option`s added to the model options the run uses."""
+    if not options:
+        return recipe
+    field = "continue_options" if continuing else "model_options"
+    return dataclasses.replace(recipe, **{field: {**getattr(recipe, field), **dict(options)}})
 
 
 def install(metrics, out):
@@ -248,6 +273,7 @@ def main(recipe, argv=None):
     from keras_gans.io_utils import write_bytes
 
     args = _parse(recipe, argv)
+    recipe = _with_options(recipe, args.option, args.continue_from)
     out = os.path.abspath(args.out)
     os.makedirs(out, exist_ok=True)
     command = "python " + " ".join(shlex.quote(a) for a in [sys.argv[0], *sys.argv[1:]])
