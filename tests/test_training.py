@@ -379,15 +379,17 @@ def test_a_run_from_a_preset_takes_options_that_keep_its_networks(tmp_path):
     assert 0 < _max_distance(model.generator, preset.generator) < 1e-3
     assert 0 < _max_distance(model.discriminator, preset.discriminator) < 1e-3
 
-    # A preset shipped without an average: the new one starts as its generator.
-    bare = kg.WGAN.from_preset("wgan_fashion_mnist", compile=False)
+    # A preset shipped without an average (gan_fashion_mnist ships its average as the
+    # generator): the new one starts as its generator.
+    bare = kg.GAN.from_preset("gan_fashion_mnist", compile=False)
     assert bare.ema_decay is None
-    model = kg.training.run("wgan", tmp_path / "added", epochs=1,
-                            **dict(options, from_preset="wgan_fashion_mnist",
+    model = kg.training.run("gan", tmp_path / "added", epochs=1,
+                            **dict(options, from_preset="gan_fashion_mnist",
                                    batch_size=20),
                             model_options={"ema_decay": 0.999, "ema_start": 0})
     assert _max_distance(model.generator_ema, bare.generator) < 1e-3
-    assert 0 < _max_distance(model.generator, bare.generator) < 1e-3
+    # Its networks kept (the GAN's SGD, 0.1, moves a weight by up to ~5e-3 a step).
+    assert 0 < _max_distance(model.generator, bare.generator) < 2e-2
     reloaded = keras.saving.load_model(tmp_path / "added" / "model.keras")
     assert reloaded.ema_decay == 0.999
 
