@@ -47,8 +47,9 @@ def no_preparation(model, total_steps):
 
 
 def set_total_steps(model, total_steps):
-    # CycleGAN's learning rate decays to zero over the second half of the run: give
-    # the schedule the run's length, or a continued fit would train at rate 0.
+    # CycleGAN's and BiGAN's learning rates decay over the second half of the run:
+    # give the schedule the run's length, or a continued fit would train at the end
+    # rate.
     model.set_total_steps(total_steps)
 
 
@@ -125,7 +126,7 @@ VARIANTS = {
                                  discriminator_filters=8),
                 training_data=mirrored_domains, wrong_labels_message="labels",
                 prepare=set_total_steps),
-        Variant("bigan", dict(units=64)),
+        Variant("bigan", dict(units=64), prepare=set_total_steps),
     ]
 }
 assert sorted(VARIANTS) == sorted(kg.models.VARIANTS), "a registered variant has no entry"

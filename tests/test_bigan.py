@@ -206,3 +206,29 @@ def test_train_step_updates_d_on_pairs_then_e_and_g_together_on_fresh_noise(fash
     assert_step_matches(encoder, e, starts[0])
     assert_step_matches(generator, g, starts[1])
     assert_step_matches(discriminator, d, starts[2])
+
+
+def test_learning_rate_is_constant_then_decays_exponentially_to_a_hundredth(fashion_images):
+    schedule = kg.models.schedules.ConstantThenExponentialDecay(2e-4, total_steps=100)
+    values = [float(schedule(step)) for step in (0, 50, 75, 100, 130)]
+    np.testing.assert_allclose(values, [2e-4, 2e-4, 2e-5, 2e-6, 2e-6], rtol=1e-5)
+    copy = kg.models.schedules.ConstantThenExponentialDecay.from_config(schedule.get_config())
+    assert float(copy(75)) == pytest.approx(2e-5)
+    with pytest.raises(ValueError, match="final_multiplier"):
+        kg.models.schedules.ConstantThenExponentialDecay(2e-4, final_multiplier=0)
+
+    # The default optimizers follow it over the run fit() is given: 2 epochs x 2 steps.
+    model = kg.BiGAN(seed=0, **SMALL)
+    model.compile()
+    model.fit(tf.data.Dataset.from_tensor_slices(fashion_images[:64]).batch(16).take(2),
+              epochs=2, verbose=0)
+    assert {s.total_steps for s in model.run_schedules()} == {4}
+    # Steps 0-1 ran at 2e-4, step 3 at 2e-4 * 0.01 ** 0.5; the rate is now the final 2e-6.
+    assert float(model.generator_optimizer.learning_rate) == pytest.approx(2e-6, rel=1e-5)
+    constant = kg.BiGAN(seed=0, lr_decay_fraction=0, **SMALL)
+    constant.compile()
+    assert constant.run_schedules() == [] and float(constant.generator_optimizer.learning_rate
+                                                   ) == pytest.approx(2e-4)
+    assert kg.BiGAN.from_config(constant.get_config()).lr_decay_fraction == 0
+    with pytest.raises(ValueError, match="lr_decay_fraction"):
+        kg.BiGAN(lr_decay_fraction=1.5)

@@ -26,14 +26,14 @@ def _unpaired(images_a, images_b, batch_size=8):
 def test_default_networks_follow_the_paper_scaled_to_the_image_size(domains):
     images_a, images_b = domains
     model = kg.CycleGAN(seed=0)
-    assert (model.residual_blocks, model.generator_filters, model.discriminator_layers) == (3, 32, 1)
+    assert (model.residual_blocks, model.generator_filters, model.discriminator_layers) == (3, 32, 2)
     assert (model.cycle_weight, model.identity_weight, model.pool_size) == (10.0, 5.0, 50)
     # The paper's sizes: 9 blocks and 70x70 patches at 256 px, 6 blocks at 128 px.
     assert kg.models.cyclegan.default_residual_blocks((256, 256, 3)) == 9
     assert kg.models.cyclegan.default_residual_blocks((128, 128, 3)) == 6
     assert kg.models.cyclegan.default_discriminator_layers((256, 256, 3)) == 3
     assert [patch_size(n) for n in (1, 2, 3)] == [16, 34, 70]
-    assert model.discriminator_a.output_shape == (None, 12, 12, 1)  # a patch map
+    assert model.discriminator_a.output_shape == (None, 5, 5, 1)  # a map of 34x34 patches
 
     boots = model.translate(images_a, direction="a_to_b")
     sneakers = model.translate(images_b, direction="b_to_a")

@@ -29,8 +29,9 @@ from _common import Recipe, main
 
 RECIPE = Recipe(name="bigan_fashion_mnist", variant="bigan", epochs=27,
                 model_options={"architecture": "dcgan", "units": 256, "latent_dim": 100,
-                               "discriminator_dropout": 0.2,
+                               "discriminator_dropout": 0.2, "lr_decay_fraction": 0,
                                "ema_decay": 0.999, "ema_start": 1000},
+                continue_options={"lr_decay_fraction": 1.0, "ema_start": 0},
                 fid_every_n_epochs=1, measures=("encoder_probe",))
 
 if __name__ == "__main__":

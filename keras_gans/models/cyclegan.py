@@ -35,10 +35,12 @@ def default_generator_filters(image_shape):
 
 def default_discriminator_layers(image_shape):
     """Stride-2 layers of the PatchGAN: 3 gives the paper's 70x70 patches (used from
-    128 px up), 2 gives 34x34 patches (64 px up), 1 gives 16x16 patches (smaller
-    images: 70x70 patches would cover a 28x28 image several times over)."""
-    side = min(image_shape[:2])
-    return 3 if side >= 128 else 2 if side >= 64 else 1
+    128 px up), 2 gives 34x34 patches (used below). On 28x28 Fashion-MNIST a 16x16
+    patch (1 layer) cannot see the silhouette that tells a sneaker from an ankle
+    boot: with it 92.8% / 88.4% of the translations were classified as the target
+    after 10 epochs, with 34x34 patches (each sees the whole image) 98.2% / 96.2%
+    after 2 (docs/variants.md)."""
+    return 3 if min(image_shape[:2]) >= 128 else 2
 
 
 def patch_size(discriminator_layers):

@@ -6,24 +6,20 @@ import tensorflow as tf
 from keras import ops
 
 
-@keras.saving.register_keras_serializable(package="keras_gans")
-class ConstantThenLinearDecay(keras.optimizers.schedules.LearningRateSchedule):
-    """Constant learning rate, then linear decay to zero over the last part of training.
+class ConstantThenDecay(keras.optimizers.schedules.LearningRateSchedule):
+    """Constant learning rate, then a decay over the last `decay_fraction` of training.
 
-    CycleGAN (section 7.1): "keep the same learning rate for the first 100 epochs and
-    linearly decay the rate to zero over the next 100 epochs". Here per step:
-
-        lr(t) = initial * min(1, (total_steps - t) / (decay_fraction * total_steps))
-
-    clipped at 0: flat for the first (1 - decay_fraction) of the steps, zero at
-    `total_steps`. `CycleGAN.fit` fills a `total_steps` of None from its `epochs`
-    and the steps per epoch (and it is then saved with the optimizer); give it
-    yourself when training spans several `fit` calls.
+    The base of the papers' schedules: the rate is `initial_learning_rate` for the
+    first (1 - decay_fraction) of `total_steps`, then `initial * decayed(progress)`
+    with `progress` going from 0 to 1 over the rest (and staying 1 after
+    `total_steps`). `fit` fills a `total_steps` of None from its `epochs` and the
+    steps per epoch (`GANModel.set_total_steps`; it is then saved with the
+    optimizer); give it yourself when training spans several `fit` calls.
 
     Args:
         initial_learning_rate: float.
         total_steps: int or None. Optimizer steps of the whole training.
-        decay_fraction: float in (0, 1], defaults to 0.5 (the paper's halves).
+        decay_fraction: float in (0, 1], defaults to 0.5 (the papers' halves).
     """
 
     def __init__(self, initial_learning_rate, total_steps=None, decay_fraction=0.5):
@@ -41,18 +37,22 @@ class ConstantThenLinearDecay(keras.optimizers.schedules.LearningRateSchedule):
         self.total_steps = None if total_steps is None else int(total_steps)
         self.decay_fraction = float(decay_fraction)
 
+    def decayed(self, progress):
+        """The rate's factor at `progress` in [0, 1] of the decay (a float32 tensor)."""
+        raise NotImplementedError
+
     def __call__(self, step):
         if self.total_steps is None:
             raise ValueError(
-                "ConstantThenLinearDecay needs `total_steps` before the first step. "
-                "CycleGAN.fit sets it from epochs x steps per epoch; with a dataset of "
+                f"{type(self).__name__} needs `total_steps` before the first step. "
+                "fit() sets it from epochs x steps per epoch; with a dataset of "
                 "unknown length pass steps_per_epoch=, or build the schedule with "
                 "total_steps=."
             )
         step = ops.cast(step, "float32")
         decay_steps = max(self.decay_fraction * self.total_steps, 1.0)
-        factor = ops.clip((self.total_steps - step) / decay_steps, 0.0, 1.0)
-        return self.initial_learning_rate * factor
+        progress = ops.clip((step - (self.total_steps - decay_steps)) / decay_steps, 0.0, 1.0)
+        return self.initial_learning_rate * self.decayed(progress)
 
     def get_config(self):
         return {
@@ -60,6 +60,54 @@ class ConstantThenLinearDecay(keras.optimizers.schedules.LearningRateSchedule):
             "total_steps": self.total_steps,
             "decay_fraction": self.decay_fraction,
         }
+
+
+@keras.saving.register_keras_serializable(package="keras_gans")
+class ConstantThenLinearDecay(ConstantThenDecay):
+    """Constant, then linear decay to zero: CycleGAN (section 7.1): "keep the same
+    learning rate for the first 100 epochs and linearly decay the rate to zero over
+    the next 100 epochs". Per step:
+
+        lr(t) = initial * min(1, (total_steps - t) / (decay_fraction * total_steps))
+
+    clipped at 0: flat for the first (1 - decay_fraction) of the steps, zero at
+    `total_steps`. Arguments: `ConstantThenDecay`'s.
+    """
+
+    def decayed(self, progress):
+        return 1.0 - progress
+
+
+@keras.saving.register_keras_serializable(package="keras_gans")
+class ConstantThenExponentialDecay(ConstantThenDecay):
+    """Constant, then exponential decay to `final_multiplier` x the initial rate.
+
+    BiGAN (Donahue et al. 2017, appendix C; the authors' `train_gan.py`, whose MNIST
+    script trains 200 epochs at 2e-4 and decays over 200 more): the rate falls
+    geometrically from `initial` to `initial * final_multiplier` (0.01 there) over
+    the last `decay_fraction` of the steps. The authors' code steps the rate once
+    per epoch; here it falls a little at every step:
+
+        lr(t) = initial * final_multiplier ** progress(t)
+
+    Args:
+        final_multiplier: float in (0, 1], defaults to 0.01.
+        initial_learning_rate, total_steps, decay_fraction: `ConstantThenDecay`'s.
+    """
+
+    def __init__(self, initial_learning_rate, total_steps=None, decay_fraction=0.5,
+                 final_multiplier=0.01):
+        super().__init__(initial_learning_rate, total_steps, decay_fraction)
+        if not 0 < final_multiplier <= 1:
+            raise ValueError("`final_multiplier` must be in (0, 1]. Received: "
+                             f"final_multiplier={final_multiplier!r}")
+        self.final_multiplier = float(final_multiplier)
+
+    def decayed(self, progress):
+        return ops.exp(progress * float(np.log(self.final_multiplier)))
+
+    def get_config(self):
+        return {**super().get_config(), "final_multiplier": self.final_multiplier}
 
 
 @keras.saving.register_keras_serializable(package="keras_gans")
