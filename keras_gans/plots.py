@@ -3,7 +3,9 @@
 `plot_history(history_csv, png_path, title)` is what `keras-gans plot RUN_DIR` and the
 zoo's recipes (`curve.png`) call. Top: FID (measured every few epochs by
 `kg.callbacks.FID`) against the epoch, and the same points against the run's wall
-time in minutes. Below: the losses per epoch. matplotlib is imported only here, when a
+time in minutes. Below: the losses per epoch and, beside them, the variant's own
+measures on a 0-1 scale (`measure_columns`: e.g. CycleGAN's translation accuracies,
+BiGAN's probes, from `kg.callbacks.Measure`). matplotlib is imported only here, when a
 plot is drawn (`pip install matplotlib`, or the `plot` extra).
 """
 
@@ -26,6 +28,21 @@ def read_history(path):
 
     columns = rows[0].keys() if rows else ()
     return {column: [number(row.get(column)) for row in rows] for column in columns}
+
+
+def measure_columns(history):
+    """The columns of `history` (`read_history`'s) that hold measures on a 0-1 scale:
+    every measured value in [0, 1], not a loss, FID, KID, the epoch or the minutes."""
+    skipped = ("epoch", "train_minutes")
+    names = []
+    for name, values in history.items():
+        measured = [v for v in values if not math.isnan(v)]
+        if (name in skipped or name.endswith("_loss") or name.startswith(("fid", "kid"))
+                or not measured):
+            continue
+        if all(0.0 <= v <= 1.0 for v in measured):
+            names.append(name)
+    return sorted(names)
 
 
 def _pyplot():
@@ -54,8 +71,7 @@ def plot_history(history_csv, png_path, title):
     if not history.get("epoch"):
         raise ValueError(f"{history_csv!r} holds no epoch yet: nothing to plot.")
     epochs = [e + 1 for e in history.get("epoch", [])]
-    figure, ((by_epoch, by_time), (losses, _spare)) = plt.subplots(2, 2, figsize=(10, 7))
-    _spare.axis("off")
+    figure, ((by_epoch, by_time), (losses, own)) = plt.subplots(2, 2, figsize=(10, 7))
     fid = history.get("fid", [math.nan] * len(epochs))
     measured = [(e, m, f) for e, m, f in zip(epochs, history.get("train_minutes", epochs), fid)
                 if not math.isnan(f)]
@@ -74,6 +90,15 @@ def plot_history(history_csv, png_path, title):
             losses.plot(epochs, values, ".-", label=name)  # a dot: one epoch shows
     losses.set(xlabel="epoch", ylabel="epoch mean")
     losses.legend(fontsize=8)
+    measures = measure_columns(history)
+    for name in measures:
+        points = [(e, v) for e, v in zip(epochs, history[name]) if not math.isnan(v)]
+        own.plot([e for e, _ in points], [v for _, v in points], ".-", label=name)
+    if measures:
+        own.set(xlabel="epoch", ylabel="the variant's own measures")
+        own.legend(fontsize=8)
+    else:
+        own.axis("off")
     figure.tight_layout()
     with io_utils.atomic_path(png_path) as temporary:
         figure.savefig(temporary, format="png", dpi=80)

@@ -22,7 +22,7 @@ def _scaled(images):
     return images.astype("float32") / 127.5 - 1.0
 
 
-def translation_measures(model, classes=(SNEAKER, BOOT), classifier=None):
+def translation_measures(model, classes=(SNEAKER, BOOT), classifier=None, use_ema=True):
     """Translation accuracy and cycle error of a CycleGAN on Fashion-MNIST test images.
 
     Args:
@@ -30,6 +30,8 @@ def translation_measures(model, classes=(SNEAKER, BOOT), classifier=None):
             `classes[1]` (domain B) and back.
         classes: the two Fashion-MNIST labels, defaults to (sneaker, ankle boot).
         classifier: optional `kg.evaluation.DomainClassifierExtractor`.
+        use_ema: bool, defaults to True: the generators' moving averages where the
+            model keeps them (`translate`'s default); False: the trained generators.
 
     Returns:
         dict: `a_to_b_accuracy` (share of G(a) classified as B), `b_to_a_accuracy`,
@@ -49,16 +51,19 @@ def translation_measures(model, classes=(SNEAKER, BOOT), classifier=None):
     def share(batch, label):
         return float(np.mean(classifier.extract(batch)[1].argmax(axis=1) == label))
 
-    fake_b = model.translate(domain_a, "a_to_b")
-    fake_a = model.translate(domain_b, "b_to_a")
+    def translate(images, direction):
+        return model.translate(images, direction, use_ema=use_ema)
+
+    fake_b = translate(domain_a, "a_to_b")
+    fake_a = translate(domain_b, "b_to_a")
     return {
         "a_to_b_accuracy": share(fake_b, classes[1]),
         "b_to_a_accuracy": share(fake_a, classes[0]),
         "a_inputs_as_b": share(domain_a, classes[1]),
         "b_inputs_as_a": share(domain_b, classes[0]),
-        "cycle_l1_a": float(np.mean(np.abs(model.translate(fake_b, "b_to_a") - domain_a))),
-        "cycle_l1_b": float(np.mean(np.abs(model.translate(fake_a, "a_to_b") - domain_b))),
-        "identity_l1_a": float(np.mean(np.abs(model.translate(domain_a, "b_to_a") - domain_a))),
+        "cycle_l1_a": float(np.mean(np.abs(translate(fake_b, "b_to_a") - domain_a))),
+        "cycle_l1_b": float(np.mean(np.abs(translate(fake_a, "a_to_b") - domain_b))),
+        "identity_l1_a": float(np.mean(np.abs(translate(domain_a, "b_to_a") - domain_a))),
         "num_a": int(len(domain_a)),
         "num_b": int(len(domain_b)),
     }
