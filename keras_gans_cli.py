@@ -20,6 +20,7 @@ import argparse
 import ast
 import contextlib
 import importlib.util
+import json
 import os
 import sys
 
@@ -44,6 +45,19 @@ def version():
             ):
                 return ast.literal_eval(node.value)
     return "unknown"
+
+
+def model_option(text):
+    """`KEY=VALUE` of `--option` (here and in the zoo scripts) as `(key, value)`,
+    VALUE parsed as JSON where it is JSON (`0.2`, `null`, `[1, 2]`), else the string."""
+    key, equals, value = text.partition("=")
+    if not equals or not key.isidentifier():
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not KEY=VALUE; write e.g. --option ema_decay=0.999")
+    try:
+        return key, json.loads(value)
+    except json.JSONDecodeError:
+        return key, value  # a plain string: --option architecture=dcgan
 
 
 def _command(commands, name, help, description=None):
@@ -115,6 +129,11 @@ def _add_train(commands):
                        help="batches per epoch; default: the whole dataset")
     train.add_argument("--latent-dim", type=int, default=None,
                        help="latent vector size; default: the variant's")
+    train.add_argument("--option", action="append", default=[], type=model_option,
+                       metavar="KEY=VALUE",
+                       help="a constructor argument of the variant, VALUE read as JSON "
+                       "(a plain word as a string): --option ema_decay=0.999 --option "
+                       "architecture=dcgan; repeatable")
     train.add_argument("--seed", type=int, default=0,
                        help="seed of the model's noise and of the data shuffle")
     train.add_argument("--num-samples", type=int, default=64,

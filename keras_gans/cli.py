@@ -33,7 +33,7 @@ def train(args):
         kg.training.run(
             variant, out, epochs=args.epochs, dataset=dataset, batch_size=args.batch_size,
             seed=args.seed, data_dir=args.data_dir,
-            model_options={"latent_dim": args.latent_dim} if args.latent_dim else None,
+            model_options=_model_options(args, variant),
             steps_per_epoch=args.steps_per_epoch, backup_every=args.backup_every,
             num_samples=args.num_samples, strategy=args.strategy, precision=args.precision,
             verbose=args.keras_verbose, from_preset=args.from_preset,
@@ -68,6 +68,42 @@ def _check_train_flags(args, variant):
         if not (args.from_preset.startswith(presets.HUB_PREFIX)
                 or os.path.isfile(args.from_preset)):
             presets.get(args.from_preset)  # an unknown name: the list of presets, now
+
+
+def _model_options(args, variant):
+    """The constructor arguments `--option KEY=VALUE` and `--latent-dim` give, checked
+    against what `variant`'s constructor takes (its own and its base classes')."""
+    options = dict(args.option)
+    if args.latent_dim:
+        if "latent_dim" in options:
+            raise ValueError("Give the latent size once: --latent-dim or --option latent_dim.")
+        options["latent_dim"] = args.latent_dim
+    flags = {"seed": "--seed", "image_shape": "--image-size (of a folder's images)"}
+    taken = sorted(options.keys() & flags.keys())
+    if taken:
+        raise ValueError(f"--option {taken[0]}=... is set by the run: use {flags[taken[0]]}.")
+    # Networks are Python objects: give them in Python, `kg.training.run(...)`.
+    networks = {*variant.NETWORKS, "discriminator", "critic"}
+    known = _constructor_arguments(variant) - flags.keys() - networks
+    unknown = sorted(options.keys() - known)
+    if unknown:
+        raise ValueError(
+            f"{args.variant} takes no option {', '.join(unknown)}. Its options: "
+            f"{', '.join(sorted(known))} (see help(kg.{variant.__name__})).")
+    return options or None
+
+
+def _constructor_arguments(variant):
+    import inspect
+
+    names = set()
+    for cls in variant.__mro__:
+        if "__init__" in vars(cls) and cls.__module__.startswith("keras_gans"):
+            parameters = inspect.signature(cls.__init__).parameters.values()
+            names |= {parameter.name for parameter in parameters
+                      if parameter.kind is parameter.POSITIONAL_OR_KEYWORD}
+    names.discard("self")
+    return names
 
 
 def _train_dataset(args, variant):

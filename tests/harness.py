@@ -123,7 +123,7 @@ VARIANTS = {
         Variant("cgan", dict(filters=16), training_data=images_and_labels,
                 wrong_labels=images_alone, wrong_labels_message="labels are missing"),
         Variant("cyclegan", dict(generator_filters=8, residual_blocks=1,
-                                 discriminator_filters=8),
+                                 discriminator_filters=8, discriminator_layers=1),
                 training_data=mirrored_domains, wrong_labels_message="labels",
                 prepare=set_total_steps),
         Variant("bigan", dict(units=64), prepare=set_total_steps),

@@ -278,13 +278,16 @@ def test_evaluate_offline_says_inception_v3_weights_are_needed_and_how(tmp_path)
 def test_train_cyclegan_on_two_folders_of_your_own(tmp_path, capsys):
     photos = _rgb_folder(tmp_path / "photos", count=3, size=24)
     paintings = _rgb_folder(tmp_path / "paintings", count=3, size=40)
+    small = ["--option", "generator_filters=8", "--option", "residual_blocks=1",
+             "--option", "discriminator_filters=8"]  # --option: constructor arguments
     code, out, error = _main(
         capsys, "train", "cyclegan", "--dataset-a", str(photos), "--dataset-b",
         str(paintings), "--image-size", "32", "32", "--epochs", "1", "--steps-per-epoch",
-        "2", "--num-samples", "4", "--verbose", "0", "--out", str(tmp_path / "cyc"))
+        "2", "--num-samples", "4", "--verbose", "0", *small, "--out", str(tmp_path / "cyc"))
     assert code == 0, error
     model = keras.saving.load_model(tmp_path / "cyc" / "model.keras")
     assert isinstance(model, kg.CycleGAN) and model.image_shape == (32, 32, 3)
+    assert (model.generator_filters, model.residual_blocks) == (8, 1)
 
     for flags, message in ((["--dataset-a", str(photos)], "Give both --dataset-a and"),
                            (["--dataset-a", str(photos), "--dataset-b", str(paintings),
@@ -295,6 +298,32 @@ def test_train_cyclegan_on_two_folders_of_your_own(tmp_path, capsys):
     code, _, error = _main(capsys, "train", "dcgan", "--dataset-a", str(photos),
                            "--dataset-b", str(paintings), "--out", str(tmp_path / "no"))
     assert code == 2 and "dcgan trains on one dataset: use --dataset" in error
+    assert not (tmp_path / "no").exists()
+
+
+def test_option_passes_constructor_arguments_and_refuses_what_the_variant_lacks(
+        tmp_path, capsys):
+    code, _, error = _main(capsys, "train", "bigan", "--option", "architecture=dcgan",
+                           "--option", "units=32", "--option", "ema_decay=0.9", "--option",
+                           "discriminator_normalization=null", "--epochs", "1",
+                           "--steps-per-epoch", "1", "--batch-size", "8", "--num-samples",
+                           "4", "--verbose", "0", "--out", str(tmp_path / "b"))
+    assert code == 0, error
+    model = keras.saving.load_model(tmp_path / "b" / "model.keras")
+    assert (model.architecture, model.units, model.ema_decay) == ("dcgan", 32, 0.9)
+    assert model.discriminator_normalization is None
+    for option, message in (
+            ("filter=8", r"dcgan takes no option filter\. Its options: .*\bfilters\b"),
+            ("generator=x", r"takes no option generator\."),
+            ("seed=3", r"--option seed=\.\.\. is set by the run: use --seed"),
+            ("latent_dim=8", "Give the latent size once")):
+        code, _, error = _main(capsys, "train", "dcgan", "--option", option, "--latent-dim",
+                               "16", "--out", str(tmp_path / "no"))
+        assert code == 2 and re.search(message, error), (option, error)
+    with pytest.raises(SystemExit) as exited:  # argparse's own exit
+        _main(capsys, "train", "dcgan", "--option", "filters", "--out", str(tmp_path / "no"))
+    assert exited.value.code == 2
+    assert "'filters' is not KEY=VALUE; write e.g. --option" in capsys.readouterr().err
     assert not (tmp_path / "no").exists()
 
 

@@ -43,9 +43,10 @@ import time
 os.environ.setdefault("KERAS_BACKEND", "tensorflow")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
-from keras_gans.plots import plot_history, read_history  # noqa: E402
+from keras_gans_cli import model_option  # noqa: E402
 
 from keras_gans.io_utils import sha256_of  # noqa: E402
+from keras_gans.plots import plot_history, read_history  # noqa: E402
 
 
 @dataclasses.dataclass
@@ -121,7 +122,7 @@ def _parse(recipe, argv):
                         "name, fresh optimizers; or a run's .keras file) instead of new "
                         "ones: a further "
                         "--epochs N of training on top of it")
-    parser.add_argument("--option", action="append", default=[], type=_option,
+    parser.add_argument("--option", action="append", default=[], type=model_option,
                         metavar="KEY=VALUE",
                         help="a model option on top of the recipe's (its "
                         "continue_options with --continue-from), VALUE read as JSON: "
@@ -131,18 +132,6 @@ def _parse(recipe, argv):
                         help="copy the .keras file into keras_gans/presets/files/ and "
                         "print the entry for keras_gans/presets/<variant>_presets.py")
     return parser.parse_args(argv)
-
-
-def _option(text):
-    """`KEY=VALUE` of `--option` as (key, value), VALUE parsed as JSON if it is."""
-    key, equals, value = text.partition("=")
-    if not equals or not key.isidentifier():
-        raise argparse.ArgumentTypeError(
-            f"{text!r} is not KEY=VALUE; write e.g. --option discriminator_dropout=0.2")
-    try:
-        return key, json.loads(value)
-    except json.JSONDecodeError:
-        return key, value  # a plain string: --option architecture=dcgan
 
 
 def _with_options(recipe, options, continuing):
