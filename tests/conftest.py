@@ -2,6 +2,11 @@ import os
 
 os.environ.setdefault("KERAS_BACKEND", "tensorflow")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+# What `import keras_gans` sets for its users before TensorFlow starts: oneDNN's
+# kernels, which TensorFlow turns on by itself only on CPUs with AVX-512 VNNI/BF16 or
+# AMX (docs/performance.md). The tests import keras first, so they set it here; the
+# subprocesses they start inherit it.
+os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "1")
 
 import keras  # noqa: E402
 import numpy as np  # noqa: E402
