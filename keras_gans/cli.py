@@ -23,6 +23,7 @@ def train(args):
     variant = kg.models.get(args.variant)
     _check_train_flags(args, variant)
     dataset = _train_dataset(args, variant)
+    model_options = _model_options(args, variant)
     if args.deterministic:
         import tensorflow as tf
 
@@ -33,7 +34,7 @@ def train(args):
         kg.training.run(
             variant, out, epochs=args.epochs, dataset=dataset, batch_size=args.batch_size,
             seed=args.seed, data_dir=args.data_dir,
-            model_options=_model_options(args, variant),
+            model_options=model_options,
             steps_per_epoch=args.steps_per_epoch, backup_every=args.backup_every,
             num_samples=args.num_samples, strategy=args.strategy, precision=args.precision,
             verbose=args.keras_verbose, from_preset=args.from_preset,
