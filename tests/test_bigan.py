@@ -82,6 +82,17 @@ def test_discriminator_dropout_drops_in_training_only_and_round_trips(
     assert sum(isinstance(layer, kg.models.layers.StatelessDropout)
                for layer in loaded.discriminator.layers) == dropout_layers
     np.testing.assert_allclose(loaded.score(x, z), model.score(x, z), rtol=1e-6, atol=1e-6)
+    # The file goes on training under another rate (`--continue-from FILE --option
+    # discriminator_dropout=0.4`): its networks, the new rate in every dropout layer.
+    continued = kg.training.run(
+        "bigan", tmp_path / "continued", epochs=1, steps_per_epoch=1, batch_size=16,
+        num_samples=4, verbose=0, from_preset=path, model_options={"discriminator_dropout": 0.4})
+    dropped = [layer for layer in continued.discriminator.layers
+               if isinstance(layer, kg.models.layers.StatelessDropout)]
+    assert continued.discriminator_dropout == 0.4 and len(dropped) == dropout_layers
+    ones = np.ones((64, 100), "float32")
+    assert abs(float(np.mean(np.asarray(dropped[-1](ones, training=True)) == 0)) - 0.4) < 0.1
+    assert keras.saving.load_model(tmp_path / "continued" / "model.keras").discriminator_dropout == 0.4
     with pytest.raises(ValueError, match="discriminator_dropout"):
         kg.BiGAN(discriminator_dropout=1.0)
     # A D without that dropout (yours, or a preset's under changed options) is refused.

@@ -14,6 +14,7 @@ from keras_gans.models.bigan_networks import (
     HIDDEN_UNITS,
     check_discriminator_dropout,
     default_builders,
+    with_dropout_rate,
 )
 from keras_gans.models.checks import check_choice, check_image_shape, check_seed
 from keras_gans.models.generative import GANModel, check_latent_dim
@@ -71,8 +72,10 @@ class BiGAN(GANModel):
             0.2 there): after each of D's hidden layers and on z, with masks that are
             saved and exact under tf.distribute (`kg.models.layers.StatelessDropout`).
             Beyond the BiGAN paper; on Fashion-MNIST it let the encoder learn more
-            (docs/variants.md). With a `discriminator=` (as when a file loads), that
-            D must hold such dropout layers of this rate.
+            (docs/variants.md). With a `discriminator=`, that D must hold such
+            dropout layers of this rate; a file's or a preset's D loaded with another
+            rate (`--continue-from PRESET --option discriminator_dropout=0.4`) takes
+            it (`from_config`).
         filters: int, defaults to 64. With `"dcgan"`: as kg.DCGAN's `filters`.
         generator: optional `keras.Model` from `(batch, latent_dim)` to images in [-1, 1].
         encoder: optional `keras.Model` from images to `(batch, latent_dim)`.
@@ -182,6 +185,17 @@ class BiGAN(GANModel):
                       discriminator_dropout=self.discriminator_dropout,
                       lr_decay_fraction=self.lr_decay_fraction)
         return config
+
+    @classmethod
+    def from_config(cls, config):
+        """As `GANModel.from_config`; a `discriminator_dropout` above 0 also sets the
+        rate of the serialized D's dropout layers (`with_dropout_rate`), so a preset or
+        a run's file continues under a changed rate instead of being refused. At 0 a D
+        keeps its own dropout layers (as a D passed in with `discriminator_dropout=0`)."""
+        rate, network = config.get("discriminator_dropout"), config.get("discriminator")
+        if rate and isinstance(network, dict):
+            config = {**config, "discriminator": with_dropout_rate(network, rate)}
+        return super().from_config(config)
 
     # ------------------------------------------------------------------ losses
 

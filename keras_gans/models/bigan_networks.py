@@ -3,6 +3,7 @@
 setting, section 4.1) or convolutional (DCGAN-style, as the paper's ImageNet networks,
 section 4.2), with BiGAN's joint discriminator or BigBiGAN's unary + joint one."""
 
+import copy
 import math
 
 import keras
@@ -77,7 +78,20 @@ def check_discriminator_dropout(discriminator, rate):
             f"{'dropout of rate ' + str(sorted(rates)) if rates else 'no dropout layers'}. "
             "The option builds ALI's dropout into the default discriminator: leave out "
             "`discriminator=` to get it, or pass discriminator_dropout=0 with your own D "
-            "(a preset's D keeps its layers: its dropout cannot be changed by options).")
+            "(options on a preset change the rate of its D's dropout, but cannot add "
+            "dropout to a D without it).")
+
+
+def with_dropout_rate(serialized, rate):
+    """`serialized` (a D's `keras.saving.serialize_keras_object` dict) with every
+    `StatelessDropout` layer's rate set to `rate`: dropout has no weights, so a file's
+    or a preset's D can go on training under another rate of ALI's dropout (e.g.
+    `--continue-from PRESET --option discriminator_dropout=0.4`). Returns a new dict."""
+    serialized = copy.deepcopy(serialized)
+    for layer in serialized.get("config", {}).get("layers", ()):
+        if layer.get("class_name") == "StatelessDropout":
+            layer["config"]["rate"] = rate
+    return serialized
 
 
 def _image_features(images, architecture, filters, seeds, drop=None):
