@@ -138,22 +138,29 @@ def main():
     test_x, test_y = kg.data.load_arrays("fashion_mnist", split="test")
     train, test = (scaled(train_x), train_y), (scaled(test_x), test_y)
     rng = np.random.default_rng(0)
+    train_by_epoch(model, data, args.epochs, args.out,
+                   lambda epoch: measure(model, evaluator, train, test, rng))
+
+
+def train_by_epoch(model, data, epochs, out, measure):
+    """`epochs` one-epoch fits of `model` on `data`, each followed by a row: the
+    epoch, training minutes so far, the last losses and `measure(epoch)`'s dict;
+    printed and written to `out`/rows.json after every epoch, model.keras at the end."""
     rows, train_seconds = [], 0.0
-    for epoch in range(1, args.epochs + 1):
+    for epoch in range(1, epochs + 1):
         start = time.time()
         history = model.fit(data, epochs=1, verbose=0).history
         train_seconds += time.time() - start
         row = {"epoch": epoch, "train_minutes": train_seconds / 60,
                "d_loss": float(history["discriminator_loss"][-1]),
                "g_loss": float(history["generator_loss"][-1])}
-        row.update(measure(model, evaluator, train, test, rng))
+        row.update(measure(epoch))
         rows.append(row)
         print(json.dumps({k: round(v, 4) if isinstance(v, float) else v
                           for k, v in row.items()}), flush=True)
-        with open(os.path.join(args.out, "rows.json"), "w") as f:
+        with open(os.path.join(out, "rows.json"), "w") as f:
             json.dump(rows, f, indent=1)
-    model.save(os.path.join(args.out, "model.keras"))
-
+    model.save(os.path.join(out, "model.keras"))
 
 if __name__ == "__main__":
     main()

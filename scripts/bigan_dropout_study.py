@@ -13,13 +13,12 @@ another `discriminator_dropout`, and measures after every epoch:
 Unlike `python zoo/bigan_fashion_mnist.py --continue-from PRESET --option
 discriminator_dropout=R` (fresh optimizers from a preset file, which holds none), the
 run keeps its optimizer state, so the rate is the only change. Writes rows.json and
-model.keras after every epoch. docs/variants.md has the results.
+model.keras at the end (`bigan_discriminator_study.train_by_epoch`).
+docs/variants.md has the results.
 """
 
 import argparse
-import json
 import os
-import time
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
@@ -28,6 +27,7 @@ import keras  # noqa: E402
 import keras_gans as kg  # noqa: E402
 from keras_gans.evaluation import measures  # noqa: E402
 from keras_gans.models.layers import StatelessDropout  # noqa: E402
+from bigan_discriminator_study import train_by_epoch  # noqa: E402  (beside this file)
 
 
 def main():
@@ -51,26 +51,17 @@ def main():
           flush=True)
     data = kg.data.load("fashion_mnist", batch_size=128, seed=1)
     evaluator = kg.evaluation.Evaluator("fashion_mnist", split="test")
-    rows, seconds = [], 0.0
-    for epoch in range(1, args.epochs + 1):
-        start = time.time()
-        history = model.fit(data, epochs=1, verbose=0).history
-        seconds += time.time() - start
-        row = {"epoch": epoch, "minutes": seconds / 60,
-               "d_loss": float(history["discriminator_loss"][-1]),
-               "g_loss": float(history["generator_loss"][-1]),
-               "fid": evaluator.evaluate(model, num_samples=10000, seed=0)["fid"],
+
+    def measure(epoch):
+        row = {"fid": evaluator.evaluate(model, num_samples=10000, seed=0)["fid"],
                "fid_raw": evaluator.evaluate(model, num_samples=10000, seed=0,
                                              use_ema=False)["fid"]}
         if epoch % 2 == 0 or epoch == args.epochs:
             probes = measures.encoder_probe(model, with_pixels=False, with_untrained=False)
             row.update({k: v for k, v in probes.items() if isinstance(v, (int, float))})
-        rows.append(row)
-        print(json.dumps(row), flush=True)
-        with open(os.path.join(args.out, "rows.json"), "w") as f:
-            json.dump(rows, f, indent=1)
-        model.save(os.path.join(args.out, "model.keras"))
+        return row
 
+    train_by_epoch(model, data, args.epochs, args.out, measure)
 
 if __name__ == "__main__":
     main()
