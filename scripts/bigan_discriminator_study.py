@@ -162,5 +162,6 @@ def train_by_epoch(model, data, epochs, out, measure):
             json.dump(rows, f, indent=1)
     model.save(os.path.join(out, "model.keras"))
 
+
 if __name__ == "__main__":
     main()

@@ -63,5 +63,6 @@ def main():
 
     train_by_epoch(model, data, args.epochs, args.out, measure)
 
+
 if __name__ == "__main__":
     main()
